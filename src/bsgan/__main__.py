@@ -1,0 +1,5 @@
+import sys
+
+from bsgan.cli import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""``bsgan <stage>``: one subcommand per DVC stage.
+
+Every user-facing failure (:class:`~bsgan.errors.BsganError`) ends as one line on stderr naming the
+file or params key at fault, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from bsgan import __version__
+from bsgan.commands import profile
+from bsgan.errors import BsganError
+from bsgan.stages import augment, prepare
+
+COMMANDS: dict[str, tuple[ModuleType, str]] = {
+    # DVC stages, in pipeline order (dvc.yaml runs exactly these)
+    "prepare": (prepare, "stage: raw input -> square train/test images, manifest, contact sheets"),
+    "augment": (augment, "stage: classical augmentation of each failure class's train split"),
+    # tools
+    "profile": (profile, "write a settings profile (cpu, paper) into params.yaml"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bsgan", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"bsgan {__version__}")
+    subcommands = parser.add_subparsers(dest="stage", required=True, metavar="<command>")
+    for name, (module, summary) in COMMANDS.items():
+        sub = subcommands.add_parser(name, help=summary, description=module.__doc__)
+        sub.add_argument("--params", type=Path, default=Path("params.yaml"), help="params file (default: %(default)s)")
+        sub.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+        module.add_arguments(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format=f"bsgan {args.stage}: %(message)s"
+    )
+    try:
+        COMMANDS[args.stage][0].run(args)
+    except BsganError as exc:
+        print(f"bsgan {args.stage}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"bsgan {args.stage}: interrupted; previous outputs are unchanged", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands that are not DVC stages (they change params or inspect results)."""

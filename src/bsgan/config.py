@@ -1,0 +1,208 @@
+"""``params.yaml``, read and validated in one place into frozen, typed config objects.
+
+Stages receive these objects, never raw dicts. Unknown keys are errors (a misspelt key must not be
+silently ignored) and every failure becomes one :class:`~bsgan.errors.ParamsError` line that names
+the dotted key, e.g. ``params.yaml: data.image_size: must be >= 16 (got 8)``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bsgan.errors import ParamsError
+
+SYNTHETIC_CLASSES = ("pitting", "rust", "intact")
+_CLASS_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveInt = Annotated[int, Field(ge=1)]
+
+
+def normalise_class_name(label: str) -> str:
+    """Map a free-form label (``"Pitting"``, ``"Surface Rust"``) to a class name (``surface_rust``)."""
+    return re.sub(r"[^a-z0-9]+", "_", label.strip().lower()).strip("_")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class SplitCounts(_Section):
+    """Number of images of one class in each split."""
+
+    train: Annotated[int, Field(ge=1)]
+    test: Annotated[int, Field(ge=1)]
+
+
+class SyntheticConfig(_Section):
+    """The procedural ball-screw surface generator (the default source; no download)."""
+
+    difficulty: Probability = 0.5
+    """0 = defects large and obvious; 1 = small, faint defects and many look-alikes on intact."""
+    counts: dict[str, SplitCounts] = Field(
+        default_factory=lambda: {
+            "pitting": SplitCounts(train=100, test=32),
+            "rust": SplitCounts(train=128, test=41),
+            "intact": SplitCounts(train=700, test=222),
+        }
+    )
+
+    @field_validator("counts")
+    @classmethod
+    def _known_classes(cls, counts: dict[str, SplitCounts]) -> dict[str, SplitCounts]:
+        unknown = sorted(set(counts) - set(SYNTHETIC_CLASSES))
+        if unknown:
+            raise ValueError(
+                f"unknown class {unknown[0]!r}; the synthetic source draws {', '.join(SYNTHETIC_CLASSES)}"
+            )
+        if len(counts) < 2:
+            raise ValueError("needs at least two classes")
+        return counts
+
+
+class IntactFilterConfig(_Section):
+    """Thresholds that drop automatically cut intact crops a person would reject.
+
+    All statistics are computed on the grey-level crop scaled to [0, 1].
+    """
+
+    min_std: Annotated[float, Field(ge=0.0, le=0.5)] = 0.04
+    """Near-uniform crops (plain background, blown-out highlight) have a lower contrast than this."""
+    min_sharpness: Annotated[float, Field(ge=0.0)] = 0.0015
+    """Variance of the Laplacian; out-of-focus crops fall below it."""
+    max_dark_fraction: Probability = 0.35
+    """Crops with more pixels darker than ``dark_level`` show background, not the spindle."""
+    dark_level: Probability = 0.12
+
+
+class LabelmeConfig(_Section):
+    """Full photographs with labelme polygon annotations (the BSData layout)."""
+
+    margin: Annotated[float, Field(ge=0.0, le=2.0)] = 0.25
+    """Margin added on every side of a polygon's bounding box, as a fraction of its longer side."""
+    min_crop: Annotated[int, Field(ge=8)] = 48
+    """Smallest crop side in source pixels; tiny defects get this much context."""
+    max_aspect: Annotated[float, Field(ge=1.0, le=10.0)] = 1.5
+    """A polygon box longer than this ratio is covered by several square crops along its long axis."""
+    intact_crop: Annotated[int, Field(ge=0)] = 0
+    """Side of intact crops in source pixels; 0 = the median failure-crop side of that photo."""
+    intact_per_photo: Annotated[int, Field(ge=0)] = 40
+    intact_max: Annotated[int, Field(ge=0)] = 922
+    """Cap on intact crops over all photos (the paper kept 922)."""
+    filter: IntactFilterConfig = Field(default_factory=IntactFilterConfig)
+
+
+class DataConfig(_Section):
+    """The ``data`` section: which source feeds ``prepare`` and how."""
+
+    source: Literal["synthetic", "labelme", "folder"] = "synthetic"
+    root: Path = Path("data/raw")
+    """Input folder for the ``labelme`` and ``folder`` sources (relative to the project root)."""
+    image_size: Annotated[int, Field(ge=16, le=1024)] = 96
+    intact_class: str = "intact"
+    classes: list[str] | None = None
+    """Classes to keep (all found when null); a listed class missing from the data is an error."""
+    test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.25
+    seed: Annotated[int, Field(ge=0)] = 0
+    synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
+    labelme: LabelmeConfig = Field(default_factory=LabelmeConfig)
+
+    @field_validator("intact_class")
+    @classmethod
+    def _class_name(cls, name: str) -> str:
+        if not _CLASS_NAME.match(name):
+            raise ValueError(f"{name!r} is not a class name (lower case letters, digits, '_')")
+        return name
+
+    @field_validator("classes")
+    @classmethod
+    def _class_names(cls, names: list[str] | None) -> list[str] | None:
+        if names is None:
+            return None
+        for name in names:
+            cls._class_name(name)
+        if len(set(names)) < 2:
+            raise ValueError("needs at least two distinct classes")
+        return names
+
+    @model_validator(mode="after")
+    def _intact_is_a_class(self) -> DataConfig:
+        if self.classes is not None and self.intact_class not in self.classes:
+            raise ValueError(f"data.intact_class {self.intact_class!r} is not in data.classes {self.classes}")
+        if self.source == "synthetic":
+            drawn = set(self.synthetic.counts)
+            if self.intact_class not in drawn:
+                raise ValueError(
+                    f"data.intact_class {self.intact_class!r} is not a synthetic class ({', '.join(sorted(drawn))})"
+                )
+            missing = sorted(set(self.classes or ()) - drawn)
+            if missing:
+                raise ValueError(f"data.classes: {missing[0]!r} is not drawn by the synthetic source")
+        return self
+
+
+class AugmentConfig(_Section):
+    """Classical augmentation of each failure class's train split (the paper's recipe)."""
+
+    target_per_class: Annotated[int, Field(ge=1)] = 700
+    """Images per failure class after augmentation, originals included."""
+    seed: Annotated[int, Field(ge=0)] = 0
+    hflip_p: Probability = 0.5
+    vflip_p: Probability = 0.5
+    rotation_p: Probability = 0.5
+    rotation_degrees: Annotated[float, Field(ge=0.0, le=180.0)] = 20.0
+    translate_p: Probability = 0.5
+    translate_fraction: Annotated[float, Field(ge=0.0, le=0.5)] = 0.1
+    noise_p: Probability = 0.5
+    noise_std: Annotated[float, Field(ge=0.0, le=1.0)] = 0.03
+    """Standard deviation of additive Gaussian noise on images scaled to [0, 1]."""
+
+
+class Params(_Section):
+    """The whole ``params.yaml``."""
+
+    data: DataConfig = Field(default_factory=DataConfig)
+    augment: AugmentConfig = Field(default_factory=AugmentConfig)
+
+
+def _format_error(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key (misspelt?)"
+    elif error["type"] != "value_error" and "input" in error and not isinstance(error["input"], dict):
+        message = f"{message} (got {error['input']!r})"
+    return f"{key}: {message}" if key else message
+
+
+def parse_params(raw: Any, origin: str = "params.yaml") -> Params:
+    """Validate an already-loaded params mapping; raise :class:`ParamsError` naming the bad key."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{origin}: expected a mapping of sections, got {type(raw).__name__}")
+    try:
+        return Params.model_validate(raw)
+    except ValidationError as exc:
+        raise ParamsError(f"{origin}: {_format_error(exc.errors()[0])}") from None
+
+
+def load_params(path: Path | str = "params.yaml") -> Params:
+    """Read and validate ``params.yaml``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: params file not found") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ParamsError(f"{path}: not valid YAML{where}") from None
+    return parse_params(raw, origin=str(path))

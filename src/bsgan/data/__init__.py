@@ -1,0 +1,1 @@
+"""Data sources, splitting, manifests and classical augmentation."""

@@ -1,0 +1,44 @@
+"""Write a stage's output folder so that readers only ever see a complete one.
+
+A stage writes into a temporary sibling folder; only when everything is written is it renamed into
+place. A run that fails or is killed leaves the previous output untouched (the temporary folder is
+removed on failure, or overwritten by the next run if the process was killed outright).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _staging_path(final: Path, tag: str) -> Path:
+    return final.with_name(f".{final.name}.{tag}")
+
+
+@contextmanager
+def atomic_directory(final: Path | str) -> Iterator[Path]:
+    """Yield an empty staging folder that replaces ``final`` when the block exits cleanly.
+
+    Example:
+        >>> with atomic_directory(tmp / "prepared") as out:  # doctest: +SKIP
+        ...     (out / "counts.json").write_text("{}")
+    """
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = _staging_path(final, "tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = _staging_path(final, "old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from bsgan.commands.profile import apply_profile, available_profiles
+from bsgan.config import load_params
+from bsgan.errors import ParamsError
+
+PROJECT = Path(__file__).parents[2]
+
+
+def test_the_paper_and_cpu_profiles_ship_with_the_package() -> None:
+    assert {"cpu", "paper"} <= set(available_profiles())
+
+
+def test_a_profile_changes_only_its_keys_and_keeps_comments(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    params.write_text((PROJECT / "params.yaml").read_text().replace("image_size: 96", "image_size: 48"))
+    changes = apply_profile("paper", params)
+    assert changes == ["data.image_size: 48 -> 96"]
+    assert "# square side in pixels" in params.read_text()
+    assert load_params(params).data.image_size == 96
+    assert apply_profile("paper", params) == []
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    params.write_text("data:\n  image_size: 32\n")
+    assert apply_profile("paper", params, dry_run=True)[0] == "data.image_size: 32 -> 96"
+    assert params.read_text() == "data:\n  image_size: 32\n"
+
+
+def test_the_shipped_params_equal_the_cpu_profile() -> None:
+    assert apply_profile("cpu", PROJECT / "params.yaml", dry_run=True) == []
+
+
+def test_unknown_profile_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(ParamsError, match=r"profile 'gpu' does not exist \(available: cpu, paper\)"):
+        apply_profile("gpu", tmp_path / "params.yaml")

@@ -1,0 +1,68 @@
+"""Shared fixtures: tiny generated inputs and a params file writer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.inputs import box_polygon, labelme_json, textured_photo
+
+TINY_SYNTHETIC = {
+    "image_size": 32,
+    "synthetic": {
+        "counts": {"pitting": {"train": 6, "test": 3}, "rust": {"train": 5, "test": 2}, "intact": {"train": 10, "test": 4}}
+    },
+}
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
+@pytest.fixture
+def write_params(tmp_path: Path) -> Callable[..., Path]:
+    """Write ``params.yaml`` into ``tmp_path``: tiny synthetic data merged with ``overrides``."""
+
+    def write(overrides: dict[str, Any] | None = None) -> Path:
+        params = deep_merge({"data": TINY_SYNTHETIC, "augment": {"target_per_class": 12}}, overrides or {})
+        path = tmp_path / "params.yaml"
+        path.write_text(yaml.safe_dump(params), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def labelme_root(tmp_path: Path) -> Path:
+    """Eight 400x200 photos in the BSData layout, each with one or two small polygons."""
+    root = tmp_path / "bsdata"
+    (root / "data").mkdir(parents=True)
+    (root / "label").mkdir()
+    for i in range(8):
+        name = f"photo_{i}.jpg"
+        photo = textured_photo(400, 200, seed=i)
+        photo.save(root / "data" / name)
+        shapes = [("Pitting", box_polygon(50 + 10 * i, 60, 80 + 10 * i, 90))]
+        if i % 2:
+            shapes.append(("Rust", box_polygon(250, 100, 290, 140)))
+        (root / "label" / f"photo_{i}.json").write_text(json.dumps(labelme_json(name, photo.size, shapes)))
+    return root
+
+
+@pytest.fixture
+def folder_root(tmp_path: Path) -> Path:
+    """Class folders of odd-sized, odd-mode images: 6 pitting (L, 50x40) and 8 intact (RGBA, 30x60)."""
+    root = tmp_path / "crops"
+    for label, count, mode, size in (("Pitting", 6, "L", (50, 40)), ("intact", 8, "RGBA", (30, 60))):
+        (root / label).mkdir(parents=True)
+        for i in range(count):
+            textured_photo(*size, seed=i).convert(mode).save(root / label / f"{i}.png")
+    return root

@@ -1,0 +1,62 @@
+from pathlib import Path
+
+import pytest
+
+from bsgan.config import Params, load_params, normalise_class_name, parse_params
+from bsgan.errors import ParamsError
+
+PROJECT = Path(__file__).parents[1]
+
+
+def test_the_shipped_params_file_is_valid() -> None:
+    params = load_params(PROJECT / "params.yaml")
+    assert params.data.source == "synthetic"
+    assert params.data.synthetic.counts["rust"].train == 128
+    assert params.augment.target_per_class == 700
+
+
+def test_empty_file_gives_the_defaults() -> None:
+    assert parse_params(None) == Params()
+
+
+def test_configs_are_frozen() -> None:
+    params = parse_params({})
+    with pytest.raises(Exception):
+        params.data.image_size = 64  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"data": {"image_size": 8}}, "params.yaml: data.image_size: Input should be greater than or equal to 16 (got 8)"),
+        ({"data": {"image_size": "big"}}, "params.yaml: data.image_size: Input should be a valid integer"),
+        ({"data": {"source": "s3"}}, "params.yaml: data.source: Input should be 'synthetic', 'labelme' or 'folder'"),
+        ({"data": {"imagesize": 64}}, "params.yaml: data.imagesize: unknown key (misspelt?)"),
+        ({"augment": {"hflip_p": 1.5}}, "params.yaml: augment.hflip_p: Input should be less than or equal to 1"),
+        ({"data": {"synthetic": {"counts": {"scratch": {"train": 1, "test": 1}}}}}, "params.yaml: data.synthetic.counts: unknown class 'scratch'"),
+        ({"data": {"intact_class": "Intact"}}, "params.yaml: data.intact_class: 'Intact' is not a class name"),
+        ({"data": {"classes": ["pitting", "rust"]}}, "params.yaml: data: data.intact_class 'intact' is not in data.classes"),
+        ({"data": {"classes": ["pitting", "intact", "dent"]}}, "params.yaml: data: data.classes: 'dent' is not drawn by the synthetic source"),
+        ({"data": {"test_fraction": 1.0}}, "params.yaml: data.test_fraction: Input should be less than 1"),
+        ([1, 2], "params.yaml: expected a mapping of sections, got list"),
+    ],
+)
+def test_a_bad_value_fails_with_one_line_naming_the_key(raw: object, message: str) -> None:
+    with pytest.raises(ParamsError) as caught:
+        parse_params(raw)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_unreadable_files_name_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ParamsError, match="params file not found"):
+        load_params(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("data:\n  image_size: [96\n")
+    with pytest.raises(ParamsError, match=r"broken.yaml: not valid YAML at line \d"):
+        load_params(broken)
+
+
+@pytest.mark.parametrize(("label", "name"), [("Pitting", "pitting"), (" Surface Rust ", "surface_rust"), ("wear-dev", "wear_dev")])
+def test_labels_are_normalised_to_class_names(label: str, name: str) -> None:
+    assert normalise_class_name(label) == name
