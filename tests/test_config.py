@@ -38,6 +38,8 @@ def test_configs_are_frozen() -> None:
         ({"data": {"classes": ["pitting", "rust"]}}, "params.yaml: data: data.intact_class 'intact' is not in data.classes"),
         ({"data": {"classes": ["pitting", "intact", "dent"]}}, "params.yaml: data: data.classes: 'dent' is not drawn by the synthetic source"),
         ({"data": {"test_fraction": 1.0}}, "params.yaml: data.test_fraction: Input should be less than 1"),
+        ({"augment": {"hflip_p": 0, "vflip_p": 0, "rotation_p": 0, "translate_p": 0, "noise_p": 0}},
+         "params.yaml: augment: every step's probability is 0"),
         ([1, 2], "params.yaml: expected a mapping of sections, got list"),
     ],
 )

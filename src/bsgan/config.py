@@ -162,6 +162,13 @@ class AugmentConfig(_Section):
     noise_std: Annotated[float, Field(ge=0.0, le=1.0)] = 0.03
     """Standard deviation of additive Gaussian noise on images scaled to [0, 1]."""
 
+    @model_validator(mode="after")
+    def _some_step_fires(self) -> AugmentConfig:
+        steps = (self.hflip_p, self.vflip_p, self.rotation_p, self.translate_p, self.noise_p)
+        if not any(steps):
+            raise ValueError("every step's probability is 0: augmentation could only copy the originals")
+        return self
+
 
 class Params(_Section):
     """The whole ``params.yaml``."""

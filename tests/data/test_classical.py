@@ -5,7 +5,9 @@ from bsgan.config import AugmentConfig
 from bsgan.data.classical import augment_image, classical_transform
 from tests.inputs import textured_photo
 
-NOTHING = AugmentConfig(hflip_p=0, vflip_p=0, rotation_p=0, translate_p=0, noise_p=0)
+NOTHING = AugmentConfig.model_construct(
+    **{**AugmentConfig().model_dump(), "hflip_p": 0, "vflip_p": 0, "rotation_p": 0, "translate_p": 0, "noise_p": 0}
+)
 
 
 def pixels(image) -> np.ndarray:
@@ -14,7 +16,14 @@ def pixels(image) -> np.ndarray:
 
 def test_all_steps_off_is_the_identity() -> None:
     image = textured_photo(32, 32, seed=0)
-    assert np.array_equal(pixels(augment_image(classical_transform(NOTHING, 32), image, seed=0)), pixels(image))
+    assert np.array_equal(pixels(classical_transform(NOTHING, 32)(image)), pixels(image))
+
+
+def test_an_augmented_image_never_equals_its_source() -> None:
+    image = textured_photo(32, 32, seed=0)
+    rarely = classical_transform(NOTHING.model_copy(update={"hflip_p": 0.2}), 32)
+    for seed in range(20):
+        assert not np.array_equal(pixels(augment_image(rarely, image, seed)), pixels(image))
 
 
 def test_certain_flip_mirrors_the_image() -> None:

@@ -52,8 +52,17 @@ def classical_transform(config: AugmentConfig, size: int) -> v2.Transform:
     )
 
 
-def augment_image(transform: v2.Transform, image: Image.Image, seed: int) -> Image.Image:
-    """Apply ``transform`` with its own seed, so one output does not depend on the others."""
+def augment_image(transform: v2.Transform, image: Image.Image, seed: int, max_draws: int = 64) -> Image.Image:
+    """Apply ``transform`` with its own seed, so one output does not depend on the others.
+
+    Each step fires with its own probability, so a draw may apply none of them; such a draw is
+    redrawn (deterministically), because an exact copy of an original adds nothing to a training set.
+    """
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return transform(image)
+        reference = image.tobytes()
+        for _ in range(max_draws):
+            augmented = transform(image)
+            if augmented.tobytes() != reference:
+                break
+        return augmented
