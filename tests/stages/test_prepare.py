@@ -68,7 +68,12 @@ def test_labelme_prepare_splits_by_photo(write_params: Callable[..., Path], labe
 def _break_labelme(root: Path, what: str) -> None:
     label = root / "label" / "photo_0.json"
     annotation = json.loads(label.read_text())
-    if what == "not labelme":
+    if what == "missing root":
+        root.rename(root.with_name("moved"))
+    elif what == "no images":
+        for path in [*root.rglob("*.jpg"), *root.rglob("*.json")]:
+            path.unlink()
+    elif what == "not labelme":
         label.write_text(json.dumps({"annotations": []}))
     elif what == "two points":
         annotation["shapes"][0]["points"] = [[10, 10], [20, 20]]
@@ -87,6 +92,8 @@ def _break_labelme(root: Path, what: str) -> None:
 @pytest.mark.parametrize(
     ("what", "message"),
     [
+        ("missing root", "bsdata"),
+        ("no images", "bsdata"),
         ("not labelme", "photo_0.json"),
         ("two points", "photo_0.json"),
         ("outside", "photo_0.json"),
@@ -123,14 +130,20 @@ def test_bad_labelme_input_fails_cleanly_and_keeps_the_previous_output(
          "data.synthetic.counts.rust.test"),
     ],
 )
-def test_bad_params_or_folders_fail_with_one_line(
+def test_bad_params_or_folders_fail_with_one_line_and_keep_the_previous_output(
     write_params: Callable[..., Path], folder_root: Path, capsys: pytest.CaptureFixture[str], overrides: dict, message: str
 ) -> None:
     (folder_root.parent / "empty").mkdir()
+    assert run_prepare(write_params({"data": {"source": "folder", "root": str(folder_root)}})) == 0
+    before = snapshot(folder_root.parent / "prepared")
+    capsys.readouterr()
+
     overrides["data"].setdefault("root", str(folder_root))
     assert run_prepare(write_params(overrides)) == 2
+
     error = capsys.readouterr().err.strip()
     assert message in error and "\n" not in error
+    assert snapshot(folder_root.parent / "prepared") == before
 
 
 def test_a_class_with_no_test_images_is_an_error(
