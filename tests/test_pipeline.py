@@ -1,0 +1,63 @@
+"""``dvc repro`` of the shipped dvc.yaml in a scratch git repo, on tiny synthetic data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import TINY_SYNTHETIC
+
+PROJECT = Path(__file__).parents[1]
+pytestmark = pytest.mark.slow
+
+
+def run(command: list[str], cwd: Path) -> str:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git + DVC repo holding the project's pipeline, code and a tiny params.yaml."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    for name in ("dvc.yaml", ".dvcignore", "data/raw/README.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT / name, tmp_path / name)
+    shutil.copytree(PROJECT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    params = yaml.safe_load((PROJECT / "params.yaml").read_text())
+    params["data"].update(TINY_SYNTHETIC)
+    params["augment"]["target_per_class"] = 12
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
+    run(["git", "init", "-q"], tmp_path)
+    run(["dvc", "init", "-q"], tmp_path)
+    run(["dvc", "config", "core.analytics", "false"], tmp_path)
+    return tmp_path
+
+
+def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
+    first = run(["dvc", "repro"], repo)
+    assert "Running stage 'prepare'" in first and "Running stage 'augment'" in first
+    assert len(list((repo / "data/augmented/train/rust").glob("*.png"))) == 12
+
+    assert "Running stage" not in run(["dvc", "repro"], repo)
+
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["augment"]["noise_std"] = 0.05
+    (repo / "params.yaml").write_text(yaml.safe_dump(params))
+    third = run(["dvc", "repro"], repo)
+    assert "Running stage 'augment'" in third and "Running stage 'prepare'" not in third
+
+    metrics = json.loads(run(["dvc", "metrics", "show", "--json"], repo))
+    workspace = metrics[""]["data"]
+    assert workspace["metrics/augment.json"]["data"] == {"train": {"pitting": 12, "rust": 12}}
+    assert workspace["metrics/prepare.json"]["data"]["test"] == {"intact": 4, "pitting": 3, "rust": 2}
