@@ -1,0 +1,1 @@
+"""Networks (pure torch) and their Lightning training recipes."""
