@@ -173,11 +173,62 @@ class AugmentConfig(_Section):
         return self
 
 
+class LabelValues(_Section):
+    """Discriminator targets for one class; ``real < 1`` / ``fake > 0`` is one-sided label smoothing."""
+
+    real: Probability = 1.0
+    fake: Probability = 0.0
+
+    @model_validator(mode="after")
+    def _real_above_fake(self) -> LabelValues:
+        if self.real <= self.fake:
+            raise ValueError(f"real label {self.real} must be above fake label {self.fake}")
+        return self
+
+
+class GanConfig(_Section):
+    """The ``gan`` section: the DCGAN of Table 2 and the training recipe of Table 3."""
+
+    latent_size: Annotated[int, Field(ge=1, le=4096)] = 100
+    generator_width: Annotated[float, Field(gt=0.0, le=4.0)] = 1.0
+    """Multiplier on the paper's generator channels (1024, 512, 256, 128)."""
+    discriminator_width: Annotated[float, Field(gt=0.0, le=4.0)] = 1.0
+    """Multiplier on the paper's discriminator channels (32, 64, 128, 256)."""
+    noise_std: Annotated[float, Field(ge=0.0, le=2.0)] = 0.1
+    """Std of the discriminator's Gaussian input-noise layer; 0 switches it off."""
+    dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.25
+    batch_size: Annotated[int, Field(ge=1, le=4096)] = 50
+    loops: Annotated[int, Field(ge=1)] = 30000
+    """Training loops (the paper's unit): k_d discriminator updates, then k_g generator updates."""
+    k_d: Annotated[int, Field(ge=1, le=20)] = 4
+    k_g: Annotated[int, Field(ge=1, le=20)] = 3
+    lr_g: Annotated[float, Field(gt=0.0, le=1.0)] = 0.0002
+    lr_d: Annotated[float, Field(gt=0.0, le=1.0)] = 0.0002
+    beta1_g: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.5
+    beta1_d: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.5
+    labels: dict[str, LabelValues] = Field(
+        default_factory=lambda: {"pitting": LabelValues(real=1.0, fake=0.0), "rust": LabelValues(real=0.85, fake=0.15)}
+    )
+    """Per failure class; a class not listed uses real 1 / fake 0."""
+    diffaug: list[Literal["translation", "cutout", "color"]] = Field(default_factory=list)
+    """Differentiable augmentation of real and fake images before the discriminator."""
+    precision: Literal["32", "bf16"] = "32"
+    compile: bool = False
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    checkpoint_every: Annotated[int, Field(ge=1)] = 500
+    log_every: Annotated[int, Field(ge=1)] = 100
+    seed: Annotated[int, Field(ge=0)] = 0
+
+    def labels_for(self, label: str) -> LabelValues:
+        return self.labels.get(label, LabelValues())
+
+
 class Params(_Section):
     """The whole ``params.yaml``."""
 
     data: DataConfig = Field(default_factory=DataConfig)
     augment: AugmentConfig = Field(default_factory=AugmentConfig)
+    gan: GanConfig = Field(default_factory=GanConfig)
 
 
 def _format_error(error: dict[str, Any]) -> str:

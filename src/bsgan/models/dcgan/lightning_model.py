@@ -1,0 +1,165 @@
+"""The paper's GAN training recipe (Table 3) as one LightningModule with manual optimisation.
+
+One ``training_step`` is one *loop*, the paper's unit: ``k_d`` discriminator updates, each on a fresh
+batch of real images drawn with replacement and a batch of generated ones, then ``k_g`` generator
+updates with the non-saturating loss. The real images of one class (a few hundred) live on the
+training device as one tensor; a batch is an index draw, not a DataLoader.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytorch_lightning as pl
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from bsgan.config import GanConfig
+from bsgan.errors import BsganError
+from bsgan.models.dcgan.diffaug import diff_augment
+from bsgan.models.dcgan.loss import DiscriminatorLoss, GeneratorLoss
+from bsgan.models.dcgan.torch_model import Discriminator, Generator
+
+FIXED_LATENTS = 64
+LOSS_NAMES = ("d_loss", "g_loss", "d_real", "d_fake")
+
+
+class GanDivergedError(BsganError):
+    """A loss became NaN or infinite; training stops and keeps the last good checkpoint."""
+
+
+class LoopIndices(Dataset[int]):
+    """``loops_per_epoch`` loop numbers: an epoch of the trainer is a span of loops between checkpoints."""
+
+    def __init__(self, loops_per_epoch: int) -> None:
+        self.loops_per_epoch = loops_per_epoch
+
+    def __len__(self) -> int:
+        return self.loops_per_epoch
+
+    def __getitem__(self, index: int) -> int:
+        return index
+
+
+class DCGAN(pl.LightningModule):
+    """Trains one generator on the real images of one class.
+
+    Args:
+        real_images: ``(N, 3, H, W)`` float tensor in [-1, 1].
+        config: The ``gan`` params.
+        real_label: Discriminator target for real images (one-sided smoothing below 1).
+        fake_label: Discriminator target for generated images.
+
+    Example:
+        >>> model = DCGAN(images, GanConfig(loops=10), real_label=0.85, fake_label=0.15)  # doctest: +SKIP
+        >>> pl.Trainer(max_epochs=model.epochs).fit(model)  # doctest: +SKIP
+    """
+
+    def __init__(self, real_images: torch.Tensor, config: GanConfig, real_label: float = 1.0, fake_label: float = 0.0) -> None:
+        super().__init__()
+        self.automatic_optimization = False
+        self.config = config
+        size = real_images.shape[-1]
+        self.generator = Generator(size, config.latent_size, config.generator_width)
+        self.discriminator = Discriminator(size, config.discriminator_width, config.noise_std, config.dropout)
+        self.d_loss = DiscriminatorLoss(real_label, fake_label)
+        self.g_loss = GeneratorLoss()
+        self.register_buffer("real", real_images, persistent=False)
+        fixed = torch.randn(FIXED_LATENTS, config.latent_size, generator=torch.Generator().manual_seed(config.seed))
+        self.register_buffer("fixed_latents", fixed)
+        self.register_buffer("running", torch.zeros(len(LOSS_NAMES)), persistent=False)
+        self.history: list[dict[str, float]] = []
+        """Loss means per ``log_every`` span, drained by the stage into the loss-curve CSV and MLflow."""
+
+    @property
+    def loops_per_epoch(self) -> int:
+        return min(self.config.checkpoint_every, self.config.loops)
+
+    @property
+    def epochs(self) -> int:
+        return math.ceil(self.config.loops / self.loops_per_epoch)
+
+    def loop_index(self, batch_idx: int) -> int:
+        return self.current_epoch * self.loops_per_epoch + batch_idx
+
+    def train_dataloader(self) -> DataLoader[int]:
+        # Its own generator: creating the iterator must not draw from the global random state.
+        return DataLoader(LoopIndices(self.loops_per_epoch), batch_size=None, shuffle=False, generator=torch.Generator())
+
+    def configure_optimizers(self) -> list[torch.optim.Optimizer]:
+        c = self.config
+        return [
+            torch.optim.Adam(self.discriminator.parameters(), lr=c.lr_d, betas=(c.beta1_d, 0.999)),
+            torch.optim.Adam(self.generator.parameters(), lr=c.lr_g, betas=(c.beta1_g, 0.999)),
+        ]
+
+    def sample_latents(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.config.latent_size, device=self.device)
+
+    def sample_real(self, n: int) -> torch.Tensor:
+        return self.real[torch.randint(0, self.real.shape[0], (n,), device=self.device)]
+
+    def training_step(self, batch: int, batch_idx: int) -> None:
+        loop = self.loop_index(batch_idx)
+        if loop >= self.config.loops:
+            return
+        d_opt, g_opt = self.optimizers()  # type: ignore[misc]
+        c, policy = self.config, self.config.diffaug
+
+        self.toggle_optimizer(d_opt)
+        for _ in range(c.k_d):
+            with torch.no_grad():
+                fake = self.generator(self.sample_latents(c.batch_size))
+            real_logits = self.discriminator(diff_augment(self.sample_real(c.batch_size), policy))
+            fake_logits = self.discriminator(diff_augment(fake, policy))
+            d_loss = self.d_loss(real_logits, fake_logits)
+            d_opt.zero_grad(set_to_none=True)
+            self.manual_backward(d_loss)
+            d_opt.step()
+        self.untoggle_optimizer(d_opt)
+
+        self.toggle_optimizer(g_opt)
+        for _ in range(c.k_g):
+            g_loss = self.g_loss(self.discriminator(diff_augment(self.generator(self.sample_latents(c.batch_size)), policy)))
+            g_opt.zero_grad(set_to_none=True)
+            self.manual_backward(g_loss)
+            g_opt.step()
+        self.untoggle_optimizer(g_opt)
+
+        # Accumulate on the device; one host sync per log interval, not per loop.
+        stats = torch.stack([d_loss, g_loss, torch.sigmoid(real_logits).mean(), torch.sigmoid(fake_logits).mean()])
+        self.running += stats.detach().float()
+        done = loop + 1
+        if done % c.log_every == 0 or done == c.loops or batch_idx == self.loops_per_epoch - 1:
+            self._flush(done)
+
+    def _flush(self, done: int) -> None:
+        previous = int(self.history[-1]["loop"]) if self.history else self.loop_index(0)
+        span = max(1, done - previous)
+        means = (self.running / span).tolist()
+        self.running.zero_()
+        if not all(math.isfinite(v) for v in means):
+            values = ", ".join(f"{k}={v:.4g}" for k, v in zip(LOSS_NAMES, means, strict=True))
+            raise GanDivergedError(f"GAN diverged before loop {done} ({values}); the last good checkpoint is kept")
+        self.history.append({"loop": float(done), **dict(zip(LOSS_NAMES, means, strict=True))})
+
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        """Keep the random state too, so a resumed run draws the same batches as an uninterrupted one."""
+        checkpoint["torch_rng_state"] = torch.get_rng_state()
+        if torch.cuda.is_available():
+            checkpoint["cuda_rng_state"] = torch.cuda.get_rng_state_all()
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        torch.set_rng_state(checkpoint["torch_rng_state"])
+        if "cuda_rng_state" in checkpoint and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(checkpoint["cuda_rng_state"])
+
+    @torch.no_grad()
+    def fixed_samples(self) -> torch.Tensor:
+        """Images of the fixed latent batch, in eval mode (batch-norm running statistics)."""
+        was_training = self.generator.training
+        self.generator.eval()
+        images = self.generator(self.fixed_latents)
+        self.generator.train(was_training)
+        return images

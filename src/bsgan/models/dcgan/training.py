@@ -1,0 +1,54 @@
+"""Running the DCGAN recipe: the Lightning Trainer set up for loops, checkpoints and resume."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytorch_lightning as pl
+import torch
+from pytorch_lightning.callbacks import Callback, ModelCheckpoint
+from pytorch_lightning.loggers import Logger
+
+from bsgan.config import GanConfig
+from bsgan.models.dcgan.lightning_model import DCGAN
+
+LAST_CHECKPOINT = "last.ckpt"
+
+
+def resolve_accelerator(device: str) -> str:
+    """``auto`` picks CUDA when present; asking for ``cuda`` without one is an error, not a fallback."""
+    if device == "auto":
+        return "gpu" if torch.cuda.is_available() else "cpu"
+    return "gpu" if device == "cuda" else "cpu"
+
+
+def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: Logger | bool = False,
+                 callbacks: Sequence[Callback] = ()) -> pl.Trainer:
+    """A Trainer whose epochs are spans of ``checkpoint_every`` loops, each ending in ``last.ckpt``."""
+    checkpoint = ModelCheckpoint(dirpath=checkpoint_dir, save_last=True, save_top_k=0, every_n_epochs=1)
+    checkpoint.CHECKPOINT_NAME_LAST = LAST_CHECKPOINT.removesuffix(".ckpt")
+    return pl.Trainer(
+        max_epochs=model.epochs,
+        accelerator=resolve_accelerator(config.device),
+        devices=1,
+        precision="bf16-mixed" if config.precision == "bf16" else "32-true",
+        logger=logger,
+        callbacks=[checkpoint, *callbacks],
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=0,
+        log_every_n_steps=config.log_every,
+    )
+
+
+def fit(model: DCGAN, config: GanConfig, checkpoint_dir: Path, resume: bool = True, logger: Logger | bool = False,
+        callbacks: Sequence[Callback] = ()) -> pl.Trainer:
+    """Train ``model``; continue from ``checkpoint_dir/last.ckpt`` when ``resume`` and it exists."""
+    last = checkpoint_dir / LAST_CHECKPOINT
+    trainer = make_trainer(model, config, checkpoint_dir, logger, callbacks)
+    if config.compile:
+        model.generator = torch.compile(model.generator)  # type: ignore[assignment]
+        model.discriminator = torch.compile(model.discriminator)  # type: ignore[assignment]
+    trainer.fit(model, ckpt_path=last if resume and last.exists() else None)
+    return trainer
