@@ -106,6 +106,35 @@ def test_embedded_image_data_and_json_beside_the_image(tmp_path: Path) -> None:
     assert samples[0].source == "a.json"
 
 
+def test_json_beside_its_image_in_nested_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "line_2" / "week_7"
+    folder.mkdir(parents=True)
+    photo = textured_photo(300, 150, seed=2)
+    photo.save(folder / "spindle.png")
+    (folder / "spindle.json").write_text(json.dumps(labelme_json("spindle.png", photo.size, [("Pitting", box_polygon(100, 50, 140, 90))])))
+    samples = labelme.load(config(), tmp_path)
+    assert {s.source for s in samples} == {"line_2/week_7/spindle.png"}
+    assert Counter(s.label for s in samples)["pitting"] == 1
+
+
+def test_the_data_sets_own_index_beside_label_is_not_an_annotation(labelme_root: Path) -> None:
+    (labelme_root / "image_data.json").write_text(json.dumps({"photo_0": {"type": 2}}))
+    assert labelme.load(config(), labelme_root)
+
+
+def test_intact_crops_take_the_scale_of_the_photos_failure_crops(tmp_path: Path) -> None:
+    root = one_photo(tmp_path, [("Pitting", box_polygon(20, 20, 60, 60)), ("Pitting", box_polygon(300, 20, 360, 80))])
+    samples = labelme.load(config(margin=0.25), root)
+    assert sorted(s.box[2] - s.box[0] for s in samples if s.label == "pitting") == [60, 90]
+    assert {s.box[2] - s.box[0] for s in samples if s.label == "intact"} == {75}  # the median of 60 and 90
+    assert {s.box[2] - s.box[0] for s in labelme.load(config(intact_crop=50), root) if s.label == "intact"} == {50}
+
+
+def test_the_same_seed_gives_the_same_crops(labelme_root: Path) -> None:
+    boxes = lambda seed: [(s.source, s.box) for s in labelme.load(config(intact_per_photo=5).model_copy(update={"seed": seed}), labelme_root)]  # noqa: E731
+    assert boxes(0) == boxes(0) != boxes(1)
+
+
 def test_rectangles_are_read_and_other_shapes_refused(tmp_path: Path) -> None:
     root = one_photo(tmp_path, [("Pitting", [[100, 80], [140, 110]])])
     annotation = json.loads((root / "label" / "p.json").read_text())
@@ -152,6 +181,17 @@ def test_a_size_mismatch_between_json_and_image_is_refused(tmp_path: Path) -> No
     annotation["imageWidth"] = 800
     (root / "label" / "p.json").write_text(json.dumps(annotation))
     with pytest.raises(InputDataError, match=r"p.json: imageWidth x imageHeight 800x200 disagrees with the image \(400x200\)"):
+        labelme.load(config(), root)
+
+
+def test_an_unreadable_or_missing_image_is_refused_naming_the_file(tmp_path: Path) -> None:
+    root = one_photo(tmp_path, [("Pitting", box_polygon(10, 10, 30, 30))])
+    photo = root / "data" / "p.jpg"
+    photo.write_bytes(photo.read_bytes()[:300])
+    with pytest.raises(InputDataError, match=r"data/p.jpg: unreadable or truncated image"):
+        labelme.load(config(), root)
+    photo.unlink()
+    with pytest.raises(InputDataError, match=r"label/p.json: image 'p.jpg' not found and no imageData embedded"):
         labelme.load(config(), root)
 
 

@@ -1,23 +1,30 @@
 """Full photographs with labelme polygon annotations (the BSData layout) -> square crops.
 
+Layouts: ``root/data/*.jpg`` with ``root/label/*.json`` of the same stem (BSData), a JSON beside its
+image (``root/*.jpg`` + ``root/*.json``), or either one in nested folders. JSON files that sit next
+to a ``label/`` folder (BSData's own ``image_data.json`` index) are not annotations and are skipped.
+An annotation whose image file is missing is read from its embedded ``imageData``.
+
 Failure crops follow the paper's hand-cutting rule: one square crop around each polygon with
 ``data.labelme.margin`` of context; a polygon much longer than high (``max_aspect``) is cut into
 several near-square crops along its long axis, each centred on the part of the polygon it covers.
 Crops near the border are shifted inside the photo, never padded.
 
-Intact crops are cut automatically on a half-overlapping grid, keeping only crops that touch no
-polygon of any label (with a safety band of ``margin``), and then filtered:
+Intact crops are cut on a half-overlapping grid, at the median failure-crop side of the same photo
+(so the two classes share a scale; ``intact_crop`` fixes it instead), keeping only crops whose
+surroundings, widened by half a crop on every side, touch no polygon of any label. The survivors
+are filtered, measured on the grey crop resized to 96 x 96 in [0, 1]:
 
 * grey-level standard deviation >= ``filter.min_std`` (drops featureless glare and plain background),
-* variance of the Laplacian >= ``filter.min_sharpness`` in each quadrant of the crop (drops
-  out-of-focus parts of the spindle and crops that reach into the blurred background),
-* share of pixels darker than ``filter.dark_level`` <= ``filter.max_dark_fraction`` (drops the
-  dark background around the spindle),
+* mean gradient magnitude at a 2-pixel Gaussian scale >= ``filter.min_sharpness`` in each quadrant of
+  the crop (drops out-of-focus spindle ends and crops reaching into the blurred background; the
+  smoothing keeps sensor noise from passing for detail),
+* share of pixels darker than ``filter.dark_level`` <= ``filter.max_dark_fraction`` (drops the dark
+  background around the spindle but not its shadowed grooves),
 
-all measured on the crop as the classifier sees it (grey, resized to ``data.image_size``, in [0, 1]).
-The survivors are sampled per photo (``intact_per_photo``) and overall (``intact_max``) from
-``data.seed``. Photos without annotations are unverified (BSData does not promise they are
-defect-free), so they give intact crops only with ``intact_from_unlabelled: true``.
+and sampled per photo (``intact_per_photo``) and overall (``intact_max``) from ``data.seed``. Photos
+without annotations are unverified (BSData does not promise they are defect-free), so they give
+intact crops, at the data set's median failure-crop side, only with ``intact_from_unlabelled``.
 
 Shapes of type ``polygon`` and ``rectangle`` are read; any other type is an error rather than
 silently ignored, because a skipped defect would leak into the intact crops.
@@ -30,12 +37,12 @@ import binascii
 import io
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, UnidentifiedImageError
-from scipy.ndimage import laplace
+from scipy.ndimage import gaussian_gradient_magnitude
 
 from bsgan.config import DataConfig, LabelmeConfig, normalise_class_name
 from bsgan.data.images import crop_resized, is_image_file, open_rgb
@@ -43,21 +50,12 @@ from bsgan.data.sample import Box, Sample
 from bsgan.errors import InputDataError
 
 BORDER_TOLERANCE_PX = 1.5
+"""labelme snaps points to the border and rounds; a point this far outside is still accepted."""
+FILTER_SIZE = 96
+"""The intact filter measures crops at this size, so its thresholds do not depend on ``image_size``."""
 
-
-@dataclass(frozen=True)
-class Shape:
-    label: str
-    points: np.ndarray
-    """(N, 2) float array of x, y in photo pixels."""
-
-
-@dataclass(frozen=True)
-class Photo:
-    image: Image.Image
-    source: str
-    shapes: tuple[Shape, ...] | None
-    """``None`` for a photo without annotation file."""
+Shapes = list[tuple[str, np.ndarray]]
+"""(class name, (N, 2) float array of x, y in photo pixels) per polygon."""
 
 
 def _read_annotation(path: Path) -> dict:
@@ -70,26 +68,28 @@ def _read_annotation(path: Path) -> dict:
     return annotation
 
 
-def _image_of(annotation: dict, json_path: Path, images_by_stem: dict[str, Path]) -> tuple[Image.Image, Path]:
-    """The photo an annotation describes: its ``imagePath``, a same-stem image, or embedded ``imageData``."""
-    named = str(annotation.get("imagePath") or "")
-    for candidate in (json_path.parent / named, json_path.parent.parent / "data" / Path(named).name):
-        if named and is_image_file(candidate):
-            return open_rgb(candidate), candidate
-    stem_match = images_by_stem.get(json_path.stem)
-    if stem_match is not None:
-        return open_rgb(stem_match), stem_match
-    if annotation.get("imageData"):
-        try:
-            with Image.open(io.BytesIO(base64.b64decode(annotation["imageData"], validate=True))) as image:
-                image.load()
-                return image.convert("RGB"), json_path
-        except (binascii.Error, UnidentifiedImageError, OSError) as exc:
-            raise InputDataError(f"{json_path}: imageData is not a readable image ({exc})") from None
-    raise InputDataError(f"{json_path}: image {named!r} not found and no imageData embedded")
+def _image_path(annotation: dict, json_path: Path) -> Path | None:
+    """The photo file: ``imagePath``, else a same-stem image beside the JSON or in BSData's ``data/``."""
+    named = Path(str(annotation.get("imagePath") or ""))
+    folders = (json_path.parent, json_path.parent.parent / "data")
+    candidates = [json_path.parent / named] if named.name else []
+    candidates += [folder / named.name for folder in folders if named.name]
+    candidates += sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.stem == json_path.stem)
+    return next((path for path in candidates if is_image_file(path)), None)
 
 
-def _shapes(annotation: dict, path: Path, size: tuple[int, int]) -> tuple[Shape, ...]:
+def _embedded_image(annotation: dict, json_path: Path) -> Image.Image:
+    if not annotation.get("imageData"):
+        raise InputDataError(f"{json_path}: image {annotation.get('imagePath')!r} not found and no imageData embedded")
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(annotation["imageData"], validate=True))) as image:
+            image.load()
+            return image.convert("RGB")
+    except (binascii.Error, UnidentifiedImageError, OSError, ValueError) as exc:
+        raise InputDataError(f"{json_path}: imageData is not a readable image ({exc})") from None
+
+
+def _shapes(annotation: dict, path: Path, size: tuple[int, int]) -> Shapes:
     width, height = size
     declared = (annotation.get("imageWidth"), annotation.get("imageHeight"))
     if None not in declared and tuple(declared) != size:
@@ -116,35 +116,25 @@ def _shapes(annotation: dict, path: Path, size: tuple[int, int]) -> tuple[Shape,
             )
         if not normalise_class_name(label):
             raise InputDataError(f"{where}: has no usable label")
-        shapes.append(Shape(normalise_class_name(label), np.clip(points, 0, [width - 1, height - 1])))
-    return tuple(shapes)
+        shapes.append((normalise_class_name(label), np.clip(points, 0, [width - 1, height - 1])))
+    return shapes
 
 
-def read_photos(root: Path) -> list[Photo]:
-    """Every photo under ``root`` with its shapes, annotated ones first, each in path order.
-
-    In the BSData layout (``root/label/`` beside ``root/data/``) annotations are read from
-    ``label/`` only, so the data set's own index files next to them are not mistaken for
-    annotations; otherwise every ``*.json`` under ``root`` must be a labelme file.
-    """
+def annotated_photos(root: Path) -> Iterator[tuple[Image.Image, str, Shapes]]:
+    """(photo, its path relative to ``root``, its polygons) for every annotation under ``root``, in path order."""
     if not root.is_dir():
         raise InputDataError(f"{root}: data.root folder not found")
-    images = sorted(p for p in root.rglob("*") if is_image_file(p))
-    labels = root / "label" if (root / "label").is_dir() else root
-    jsons = sorted(p for p in labels.rglob("*.json") if p.is_file() and not p.name.startswith("."))
-    images_by_stem = {p.stem: p for p in images}
+    jsons = sorted(
+        p for p in root.rglob("*.json")
+        if p.is_file() and not p.name.startswith(".") and not (p.parent / "label").is_dir()
+    )
     if not jsons:
-        raise InputDataError(f"{root}: no labelme JSON files found" + ("" if images else " (and no images)"))
-    photos, annotated = [], set()
+        raise InputDataError(f"{root}: no labelme JSON files found")
     for path in jsons:
         annotation = _read_annotation(path)
-        image, image_path = _image_of(annotation, path, images_by_stem)
-        annotated.add(image_path)
-        photos.append(Photo(image, image_path.relative_to(root).as_posix(), _shapes(annotation, path, image.size)))
-    for path in images:
-        if path not in annotated:
-            photos.append(Photo(open_rgb(path), path.relative_to(root).as_posix(), None))
-    return photos
+        image_path = _image_path(annotation, path)
+        image = open_rgb(image_path) if image_path else _embedded_image(annotation, path)
+        yield image, (image_path or path).relative_to(root).as_posix(), _shapes(annotation, path, image.size)
 
 
 def square_box(centre: tuple[float, float], side: int, size: tuple[int, int], origin: str) -> Box:
@@ -157,22 +147,21 @@ def square_box(centre: tuple[float, float], side: int, size: tuple[int, int], or
     return (left, top, left + side, top + side)
 
 
-def failure_boxes(shape: Shape, config: LabelmeConfig, size: tuple[int, int], origin: str) -> list[Box]:
+def failure_boxes(points: np.ndarray, config: LabelmeConfig, size: tuple[int, int], origin: str) -> list[Box]:
     """One square box per polygon, or several along the long axis of an elongated one."""
-    low, high = shape.points.min(axis=0), shape.points.max(axis=0)
+    low, high = points.min(axis=0), points.max(axis=0)
     extent = np.maximum(high - low, 1.0)
-    long_axis = int(extent[1] > extent[0])
-    aspect = extent[long_axis] / extent[1 - long_axis]
+    along = int(extent[1] > extent[0])  # 0: the polygon is wider than high
+    aspect = extent[along] / extent[1 - along]
     parts = math.ceil(aspect / config.max_aspect) if aspect > config.max_aspect else 1
+    step = extent[along] / parts
     boxes = []
-    step = extent[long_axis] / parts
     for part in range(parts):
-        start, stop = low[long_axis] + part * step, low[long_axis] + (part + 1) * step
-        inside = (shape.points[:, long_axis] >= start - step / 2) & (shape.points[:, long_axis] <= stop + step / 2)
-        cross = shape.points[inside, 1 - long_axis] if inside.any() else shape.points[:, 1 - long_axis]
+        start, stop = low[along] + part * step, low[along] + (part + 1) * step
+        inside = (points[:, along] >= start - step / 2) & (points[:, along] <= stop + step / 2)
+        cross = points[inside, 1 - along] if inside.any() else points[:, 1 - along]
         centre = [0.0, 0.0]
-        centre[long_axis] = (start + stop) / 2
-        centre[1 - long_axis] = (cross.min() + cross.max()) / 2
+        centre[along], centre[1 - along] = (start + stop) / 2, (cross.min() + cross.max()) / 2
         core = max(step, cross.max() - cross.min())
         # A polygon taller than the photo still gets the largest square the photo has.
         side = max(config.min_crop, min(int(round(core * (1 + 2 * config.margin))), *size))
@@ -182,12 +171,11 @@ def failure_boxes(shape: Shape, config: LabelmeConfig, size: tuple[int, int], or
 
 def passes_filter(crop: Image.Image, config: LabelmeConfig) -> bool:
     """The intact-crop filter of the module docstring."""
-    grey = np.asarray(crop.convert("L"), dtype=float) / 255.0
-    rules = config.filter
-    edges = laplace(grey)[1:-1, 1:-1]
-    half_h, half_w = edges.shape[0] // 2, edges.shape[1] // 2
+    grey = np.asarray(crop.convert("L").resize((FILTER_SIZE, FILTER_SIZE)), dtype=float) / 255.0
+    rules, half = config.filter, FILTER_SIZE // 2
+    edges = gaussian_gradient_magnitude(grey, 2.0)
     # Sharpness of the blurriest quadrant: a crop that is partly out-of-focus background fails too.
-    sharpness = min(edges[r : r + half_h, c : c + half_w].var() for r in (0, half_h) for c in (0, half_w))
+    sharpness = min(edges[r : r + half, c : c + half].mean() for r in (0, half) for c in (0, half))
     return bool(
         grey.std() >= rules.min_std
         and sharpness >= rules.min_sharpness
@@ -195,54 +183,59 @@ def passes_filter(crop: Image.Image, config: LabelmeConfig) -> bool:
     )
 
 
-def intact_crops(photo: Photo, side: int, config: LabelmeConfig, size: int, rng: np.random.Generator) -> list[tuple[Box, Image.Image]]:
-    """Grid crops that touch no polygon and pass the filter, sampled to ``intact_per_photo``."""
-    width, height = photo.image.size
-    if side > min(width, height):
+def intact_crops(image: Image.Image, shapes: Shapes, side: int, config: LabelmeConfig, size: int, rng: np.random.Generator) -> list[tuple[Box, Image.Image]]:
+    """Grid crops whose surroundings touch no polygon and that pass the filter, sampled to ``intact_per_photo``."""
+    width, height = image.size
+    if not side or side > min(width, height):
         return []
-    mask = Image.new("L", (width, height), 0)
-    draw = ImageDraw.Draw(mask)
-    for shape in photo.shapes or ():
-        draw.polygon([tuple(p) for p in shape.points], fill=1, outline=1)
-    covered = np.pad(np.asarray(mask, dtype=np.int64).cumsum(0).cumsum(1), ((1, 0), (1, 0)))
-    guard = int(round(side * config.margin))
+    mask = Image.new("L", image.size, 0)
+    for _, points in shapes:
+        ImageDraw.Draw(mask).polygon([tuple(p) for p in points], fill=1, outline=1)
+    covered = np.pad(np.asarray(mask, dtype=np.int64).cumsum(0).cumsum(1), ((1, 0), (1, 0)))  # summed-area table
+    guard, stride = side // 2, max(1, side // 2)
     candidates = []
-    for top in range(0, height - side + 1, max(1, side // 2)):
-        for left in range(0, width - side + 1, max(1, side // 2)):
+    for top in range(0, height - side + 1, stride):
+        for left in range(0, width - side + 1, stride):
             x0, y0 = max(left - guard, 0), max(top - guard, 0)
             x1, y1 = min(left + side + guard, width), min(top + side + guard, height)
             if covered[y1, x1] - covered[y0, x1] - covered[y1, x0] + covered[y0, x0] == 0:
                 candidates.append((left, top, left + side, top + side))
-    rng.shuffle(candidates)
     chosen = []
-    for box in candidates:
+    for index in rng.permutation(len(candidates)):
         if len(chosen) == config.intact_per_photo:
             break
-        crop = crop_resized(photo.image, box, size)
+        crop = crop_resized(image, candidates[index], size)
         if passes_filter(crop, config):
-            chosen.append((box, crop))
+            chosen.append((candidates[index], crop))
     return sorted(chosen, key=lambda pair: (pair[0][1], pair[0][0]))
 
 
 def load(config: DataConfig, root: Path) -> list[Sample]:
     """Failure crops of every polygon, then filtered intact crops, from the photos under ``root``."""
     settings, size = config.labelme, config.image_size
-    photos = read_photos(root)
     failures: list[Sample] = []
-    for photo in photos:
-        for shape in photo.shapes or ():
-            for box in failure_boxes(shape, settings, photo.image.size, photo.source):
-                failures.append(Sample(crop_resized(photo.image, box, size), shape.label, photo.source, box))
-
-    side = settings.intact_crop or (int(np.median([s.box[2] - s.box[0] for s in failures if s.box])) if failures else 0)
     intact: list[Sample] = []
-    if side:
-        for index, photo in enumerate(photos):
-            if photo.shapes is None and not settings.intact_from_unlabelled:
-                continue
+    annotated: set[str] = set()
+    for index, (image, source, shapes) in enumerate(annotated_photos(root)):
+        annotated.add(source)
+        sides = []
+        for label, points in shapes:
+            for box in failure_boxes(points, settings, image.size, source):
+                failures.append(Sample(crop_resized(image, box, size), label, source, box))
+                sides.append(box[2] - box[0])
+        side = settings.intact_crop or (int(np.median(sides)) if sides else 0)
+        for box, crop in intact_crops(image, shapes, side, settings, size, np.random.default_rng([config.seed, index])):
+            intact.append(Sample(crop, config.intact_class, source, box))
+
+    if settings.intact_from_unlabelled:
+        all_sides = [s.box[2] - s.box[0] for s in failures if s.box]
+        side = settings.intact_crop or (int(np.median(all_sides)) if all_sides else 0)
+        unlabelled = sorted(p for p in root.rglob("*") if is_image_file(p) and p.relative_to(root).as_posix() not in annotated)
+        for index, path in enumerate(unlabelled, start=len(annotated)):
             rng = np.random.default_rng([config.seed, index])
-            for box, crop in intact_crops(photo, side, settings, size, rng):
-                intact.append(Sample(crop, config.intact_class, photo.source, box))
+            for box, crop in intact_crops(open_rgb(path), [], side, settings, size, rng):
+                intact.append(Sample(crop, config.intact_class, path.relative_to(root).as_posix(), box))
+
     if len(intact) > settings.intact_max:
         keep = np.random.default_rng(config.seed).choice(len(intact), settings.intact_max, replace=False)
         intact = [intact[i] for i in sorted(keep)]
