@@ -16,12 +16,13 @@ from types import ModuleType
 from bsgan import __version__
 from bsgan.commands import profile
 from bsgan.errors import BsganError
-from bsgan.stages import augment, prepare
+from bsgan.stages import augment, prepare, train_gan
 
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
     # DVC stages, in pipeline order (dvc.yaml runs exactly these)
     "prepare": (prepare, "stage: raw input -> square train/test images, manifest, contact sheets"),
     "augment": (augment, "stage: classical augmentation of each failure class's train split"),
+    "train-gan": (train_gan, "stage: train the DCGAN of one failure class on original or augmented images"),
     # tools
     "profile": (profile, "write a settings profile (cpu, paper) into params.yaml"),
 }

@@ -1,0 +1,25 @@
+"""Image sets as tensors: what the GAN and the classifier train on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torchvision.io import ImageReadMode, decode_image
+
+from bsgan.data.prepared import read_image_set
+from bsgan.errors import InputDataError
+
+
+def load_class_images(root: Path, label: str, split: str = "train") -> torch.Tensor:
+    """All images of one class and split of an image set as ``(N, 3, H, W)`` float in [-1, 1]."""
+    paths = [path for row, path in read_image_set(root, split) if row.label == label]
+    if not paths:
+        raise InputDataError(f"{root}: no {split} images of class {label!r}")
+    images = torch.stack([decode_image(str(path), mode=ImageReadMode.RGB) for path in paths])
+    return images.float() / 127.5 - 1.0
+
+
+def to_uint8(images: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] floats back to displayable bytes."""
+    return ((images.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)

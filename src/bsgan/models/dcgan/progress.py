@@ -1,0 +1,74 @@
+"""Watching a GAN train: the loss-curve CSV, MLflow metrics and sample grids of a fixed latent batch."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from pathlib import Path
+
+import pytorch_lightning as pl
+from PIL import Image
+from pytorch_lightning.loggers import MLFlowLogger
+from torchvision.utils import make_grid
+
+from bsgan.data.tensors import to_uint8
+from bsgan.models.dcgan.lightning_model import DCGAN, LOSS_NAMES
+
+CSV_COLUMNS = ("loop", *LOSS_NAMES, "loops_per_s")
+
+
+def sample_grid(model: DCGAN) -> Image.Image:
+    """The fixed latent batch as an 8-column grid."""
+    grid = make_grid(to_uint8(model.fixed_samples().float().cpu()), nrow=8, padding=2, pad_value=255)
+    return Image.fromarray(grid.permute(1, 2, 0).numpy())
+
+
+def truncate_curve(path: Path, last_loop: int) -> None:
+    """Drop rows past ``last_loop``: a resumed run rewrites what came after its checkpoint."""
+    if not path.exists():
+        return
+    with path.open(newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if int(float(row["loop"])) <= last_loop]
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+class GanProgress(pl.Callback):
+    """Drains :attr:`DCGAN.history` after each loop into ``curve_csv`` and MLflow; grids every ``log_every`` loops."""
+
+    def __init__(self, curve_csv: Path, log_every: int) -> None:
+        self.curve_csv = curve_csv
+        self.log_every = log_every
+        self._clock = (time.perf_counter(), 0)
+
+    def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._clock = (time.perf_counter(), pl_module.loop_index(0))  # type: ignore[operator]
+        if not self.curve_csv.exists():
+            self.curve_csv.parent.mkdir(parents=True, exist_ok=True)
+            self.curve_csv.write_text(",".join(CSV_COLUMNS) + "\n")
+
+    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object, batch_idx: int) -> None:
+        assert isinstance(pl_module, DCGAN)
+        if not pl_module.history:
+            return
+        rows, pl_module.history = pl_module.history, []
+        now, (start, start_loop) = time.perf_counter(), self._clock
+        speed = (rows[-1]["loop"] - start_loop) / max(now - start, 1e-9)
+        self._clock = (now, int(rows[-1]["loop"]))
+        with self.curve_csv.open("a", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            for row in rows:
+                writer.writerow([int(row["loop"]), *(f"{row[k]:.6g}" for k in LOSS_NAMES), f"{speed:.4g}"])
+        logger = trainer.logger
+        if isinstance(logger, MLFlowLogger):
+            for row in rows:
+                metrics = {k: row[k] for k in LOSS_NAMES}
+                logger.log_metrics({**metrics, "loops_per_s": speed}, step=int(row["loop"]))
+            loop = int(rows[-1]["loop"])
+            if loop % self.log_every == 0:
+                buffer = io.BytesIO()
+                sample_grid(pl_module).save(buffer, format="PNG")
+                logger.experiment.log_image(logger.run_id, Image.open(buffer), artifact_file=f"samples/loop_{loop:06d}.png")

@@ -1,0 +1,115 @@
+"""``bsgan train-gan --class C --source S``: train one DCGAN on one failure class.
+
+``--source original`` trains on the prepared train split, ``classical`` on the classically augmented
+set. A killed run resumes from its last checkpoint on the next call (``--restart`` discards it); the
+checkpoint folder remembers what it was trained on, so changed params or data start afresh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import torch
+
+from bsgan.config import GanConfig, Params, load_params
+from bsgan.data.tensors import load_class_images
+from bsgan.errors import InputDataError, ParamsError
+from bsgan.io.atomic import atomic_directory
+from bsgan.models.dcgan.lightning_model import DCGAN
+from bsgan.models.dcgan.progress import GanProgress, sample_grid, truncate_curve
+from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit
+from bsgan.tracking import flatten, mlflow_logger
+
+log = logging.getLogger(__name__)
+SOURCES = {"original": Path("data/prepared"), "classical": Path("data/augmented")}
+GENERATOR_FILE = "generator.pt"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--class", dest="label", required=True, help="failure class to learn")
+    parser.add_argument("--source", choices=sorted(SOURCES), required=True, help="train images: prepared or augmented")
+    parser.add_argument("--restart", action="store_true", help="ignore an existing checkpoint and start afresh")
+    parser.add_argument("--models", type=Path, default=Path("models/gan"), help="final generators")
+    parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/gan"), help="checkpoints of unfinished runs")
+    parser.add_argument("--plots", type=Path, default=Path("plots/gan"), help="loss curves (CSV)")
+
+
+def generator_name(label: str, source: str) -> str:
+    return f"{label}-{source}"
+
+
+def fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor) -> str:
+    """What a checkpoint was trained from; a resume needs the same."""
+    digest = hashlib.sha256(json.dumps([config.model_dump(mode="json"), label, source], sort_keys=True).encode())
+    digest.update(images.numpy().tobytes())
+    return digest.hexdigest()
+
+
+def save_generator(model: DCGAN, path: Path) -> None:
+    """The generator's weights with the arguments that rebuild it (see :func:`load_generator`)."""
+    config = model.config
+    torch.save(
+        {
+            "state_dict": model.generator.state_dict(),
+            "image_size": int(model.real.shape[-1]),
+            "latent_size": config.latent_size,
+            "width": config.generator_width,
+        },
+        path,
+    )
+
+
+def train(params: Params, label: str, source: str, args: argparse.Namespace, project: Path) -> Path:
+    config = params.gan
+    if label == params.data.intact_class:
+        raise ParamsError(f"--class {label!r} is data.intact_class; GANs are trained for failure classes only")
+    images = load_class_images(project / SOURCES[source], label)
+    name = generator_name(label, source)
+    checkpoints, curve = args.checkpoints / name, args.plots / f"{name}.csv"
+    stamp = fingerprint(config, label, source, images)
+    stamp_file = checkpoints / "fingerprint.txt"
+    resume = not args.restart and (checkpoints / LAST_CHECKPOINT).exists() and stamp_file.exists() and stamp_file.read_text() == stamp
+    if not resume:
+        shutil.rmtree(checkpoints, ignore_errors=True)
+        curve.unlink(missing_ok=True)
+        checkpoints.mkdir(parents=True)
+        stamp_file.write_text(stamp)
+    run_file = checkpoints / "mlflow_run_id.txt"
+    tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed), "dvc_stage": f"train_gan@{name}"}
+    logger = mlflow_logger("gan", project, tags, name, run_file.read_text().strip() if resume and run_file.exists() else None)
+    run_file.write_text(logger.run_id or "")
+    if not resume:
+        logger.log_hyperparams(flatten({"data": params.data.model_dump(mode="json"), "gan": config.model_dump(mode="json")}))
+
+    torch.manual_seed(config.seed)
+    labels = config.labels_for(label)
+    model = DCGAN(images, config, labels.real, labels.fake)
+    if resume:
+        done = int(torch.load(checkpoints / LAST_CHECKPOINT, map_location="cpu", weights_only=False)["epoch"]) + 1
+        truncate_curve(curve, done * model.loops_per_epoch)
+        log.info("%s: resuming after loop %d of %d", name, done * model.loops_per_epoch, config.loops)
+    fit(model, config, checkpoints, resume=resume, logger=logger, callbacks=[GanProgress(curve, config.log_every)])
+
+    with atomic_directory(args.models / name) as staging:
+        save_generator(model, staging / GENERATOR_FILE)
+        shutil.copy(checkpoints / LAST_CHECKPOINT, staging / "checkpoint.ckpt")
+        sample_grid(model).save(staging / "samples.png")
+        logger.experiment.log_artifact(logger.run_id, str(staging / GENERATOR_FILE), artifact_path="model")
+        logger.experiment.log_artifact(logger.run_id, str(staging / "samples.png"))
+    logger.finalize("success")
+    shutil.rmtree(checkpoints)  # finished: the full checkpoint now lives beside the generator
+    return args.models / name
+
+
+def run(args: argparse.Namespace) -> None:
+    params = load_params(args.params)
+    project = args.params.parent
+    if not (project / SOURCES[args.source] / "manifest.csv").exists():
+        raise InputDataError(f"{project / SOURCES[args.source]}: not found (run `dvc repro` or `bsgan prepare`/`augment` first)")
+    out = train(params, args.label, args.source, args, project)
+    log.info("wrote %s", out)

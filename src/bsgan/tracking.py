@@ -1,0 +1,59 @@
+"""MLflow conventions shared by every stage: where runs go, and the tags every run carries.
+
+Embedded default: a SQLite store ``mlflow.db`` with artifacts under ``mlruns/`` in the project
+folder; ``MLFLOW_TRACKING_URI`` (e.g. a tracking server) takes precedence unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pytorch_lightning.loggers import MLFlowLogger
+
+PROJECT_DIR = Path.cwd
+
+
+def tracking_uri(project: Path) -> str:
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{(project / 'mlflow.db').resolve()}"
+
+
+def artifact_location(project: Path) -> str | None:
+    """Artifacts beside the SQLite store; a tracking server decides its own."""
+    return None if os.environ.get("MLFLOW_TRACKING_URI") else (project / "mlruns").resolve().as_uri()
+
+
+def git_commit(project: Path) -> str:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def flatten(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"gan": {"k_d": 4}}`` -> ``{"gan.k_d": 4}``, the dotted keys of params.yaml."""
+    flat: dict[str, Any] = {}
+    for key, value in params.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            flat.update(flatten(value, f"{dotted}."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def mlflow_logger(experiment: str, project: Path, tags: Mapping[str, str], run_name: str, run_id: str | None = None) -> MLFlowLogger:
+    """A Lightning MLflow logger; ``run_id`` continues an existing run (a resumed training)."""
+    return MLFlowLogger(
+        experiment_name=experiment,
+        run_name=run_name,
+        tracking_uri=tracking_uri(project),
+        artifact_location=artifact_location(project),
+        tags={"git_commit": git_commit(project), **tags},
+        run_id=run_id,
+        log_model=False,
+    )
