@@ -11,7 +11,10 @@ HEADER_PX = 18
 
 
 def contact_sheet(images: list[Image.Image], title: str, columns: int = 10, max_images: int = 100) -> Image.Image:
-    """Lay the first ``max_images`` images out in a grid under a one-line title.
+    """Lay up to ``max_images`` images, evenly spaced through ``images``, out under a one-line title.
+
+    Even spacing shows a whole enlarged class (originals first, then augmented copies), not only
+    its first images.
 
     Args:
         images: Same-size RGB images, in the order they should appear.
@@ -19,7 +22,8 @@ def contact_sheet(images: list[Image.Image], title: str, columns: int = 10, max_
         columns: Images per row.
         max_images: Cap, so a 700-image class still gives a sheet one can read.
     """
-    shown = images[:max_images]
+    step = max(1, -(-len(images) // max_images))
+    shown = images[::step][:max_images]
     batch = torch.stack([pil_to_tensor(image) for image in shown])
     grid = to_pil_image(make_grid(batch, nrow=min(columns, len(shown)), padding=2, pad_value=255))
     sheet = Image.new("RGB", (max(grid.width, 8 * len(title)), grid.height + HEADER_PX), "white")
