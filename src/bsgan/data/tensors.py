@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from torchvision.io import ImageReadMode, decode_image
+from torchvision.transforms.v2.functional import pil_to_tensor
 
+from bsgan.data.images import open_rgb
 from bsgan.data.prepared import read_image_set
 from bsgan.errors import InputDataError
 
@@ -16,7 +17,7 @@ def load_class_images(root: Path, label: str, split: str = "train") -> torch.Ten
     paths = [path for row, path in read_image_set(root, split) if row.label == label]
     if not paths:
         raise InputDataError(f"{root}: no {split} images of class {label!r}")
-    images = torch.stack([decode_image(str(path), mode=ImageReadMode.RGB) for path in paths])
+    images = torch.stack([pil_to_tensor(open_rgb(path)) for path in paths])
     return images.float() / 127.5 - 1.0
 
 

@@ -1,0 +1,53 @@
+"""``bsgan train-gan`` on a tiny prepared set, tracked into a temporary MLflow store."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import mlflow
+import pytest
+
+from bsgan.cli import main
+from tests.stages.test_prepare import run_prepare
+
+TINY_GAN = {"latent_size": 8, "generator_width": 0.0625, "discriminator_width": 0.25, "batch_size": 4, "loops": 4,
+            "k_d": 1, "k_g": 1, "checkpoint_every": 2, "log_every": 2, "device": "cpu"}
+
+
+@pytest.fixture
+def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    params = write_params({"gan": TINY_GAN})
+    root = params.parent
+    assert main(["prepare", "--params", str(params), "--out", str(root / "data/prepared"), "--metrics", str(root / "m.json")]) == 0
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
+    return root
+
+
+def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+
+    out = project / "models/gan/rust-original"
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.ckpt", "generator.pt", "samples.png"]
+    with (project / "plots/gan/rust-original.csv").open() as handle:
+        assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]
+    assert not (project / "checkpoints/gan/rust-original").exists(), "a finished run leaves no checkpoint behind"
+
+    run = mlflow.search_runs(experiment_names=["gan"], output_format="list")[0]
+    assert run.data.tags["class"] == "rust" and run.data.tags["source"] == "original"
+    assert run.data.params["gan.k_d"] == "1" and run.data.params["data.image_size"] == "32"
+    assert {"d_loss", "g_loss", "d_real", "d_fake", "loops_per_s"} <= set(run.data.metrics)
+    artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id)}
+    assert {"model", "samples", "samples.png"} <= artifacts
+
+
+def test_the_intact_class_has_no_gan(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train-gan", "--class", "intact", "--source", "original"]) == 2
+    assert "is data.intact_class" in capsys.readouterr().err
+
+
+def test_missing_augmented_set_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train-gan", "--class", "rust", "--source", "classical"]) == 2
+    assert "data/augmented: not found (run `dvc repro`" in capsys.readouterr().err
