@@ -14,8 +14,6 @@ from typing import Any
 
 from pytorch_lightning.loggers import MLFlowLogger
 
-PROJECT_DIR = Path.cwd
-
 
 def tracking_uri(project: Path) -> str:
     return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{(project / 'mlflow.db').resolve()}"

@@ -51,7 +51,7 @@ def fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor
 
 
 def save_generator(model: DCGAN, path: Path) -> None:
-    """The generator's weights with the arguments that rebuild it (see :func:`load_generator`)."""
+    """The generator's weights with the arguments that rebuild it: ``Generator(image_size, latent_size, width)``."""
     config = model.config
     torch.save(
         {

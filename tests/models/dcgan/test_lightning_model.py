@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+import pytorch_lightning as pl
 import torch
 
 from bsgan.config import GanConfig
@@ -73,6 +74,24 @@ def test_history_holds_the_mean_losses_per_log_interval(tmp_path: Path) -> None:
     model = trained(TINY, tmp_path)
     assert [row["loop"] for row in model.history] == [2, 3, 4, 6]  # every 2 loops and at each checkpoint
     assert all(math.isfinite(row["d_loss"]) and 0 < row["d_real"] < 1 for row in model.history)
+
+
+def test_draining_the_history_between_loops_changes_no_mean(tmp_path: Path) -> None:
+    """The stage's callback empties ``history`` after every loop; each mean still covers its own span."""
+
+    class Drain(pl.Callback):
+        def __init__(self) -> None:
+            self.rows: list[dict[str, float]] = []
+
+        def on_train_batch_end(self, trainer: pl.Trainer, module: pl.LightningModule, *args: object) -> None:
+            self.rows += module.history  # type: ignore[arg-type]
+            module.history = []  # type: ignore[assignment]
+
+    kept = trained(TINY, tmp_path / "kept").history
+    drain = Drain()
+    torch.manual_seed(0)
+    fit(DCGAN(real_images(), TINY), TINY, tmp_path / "drained", callbacks=[drain])
+    assert drain.rows == kept
 
 
 def test_a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path: Path) -> None:

@@ -71,6 +71,8 @@ class DCGAN(pl.LightningModule):
         self.register_buffer("running", torch.zeros(len(LOSS_NAMES)), persistent=False)
         self.history: list[dict[str, float]] = []
         """Loss means per ``log_every`` span, drained by the stage into the loss-curve CSV and MLflow."""
+        self._flushed_at = 0
+        """The loop that ``running`` was last emptied at; each flush averages over the loops since."""
 
     @property
     def loops_per_epoch(self) -> int:
@@ -82,6 +84,9 @@ class DCGAN(pl.LightningModule):
 
     def loop_index(self, batch_idx: int) -> int:
         return self.current_epoch * self.loops_per_epoch + batch_idx
+
+    def on_train_epoch_start(self) -> None:
+        self._flushed_at = self.loop_index(0)  # every epoch ends in a flush, also after a resume
 
     def train_dataloader(self) -> DataLoader[int]:
         # Its own generator: creating the iterator must not draw from the global random state.
@@ -135,9 +140,8 @@ class DCGAN(pl.LightningModule):
             self._flush(done)
 
     def _flush(self, done: int) -> None:
-        previous = int(self.history[-1]["loop"]) if self.history else self.loop_index(0)
-        span = max(1, done - previous)
-        means = (self.running / span).tolist()
+        means = (self.running / max(1, done - self._flushed_at)).tolist()
+        self._flushed_at = done
         self.running.zero_()
         if not all(math.isfinite(v) for v in means):
             values = ", ".join(f"{k}={v:.4g}" for k, v in zip(LOSS_NAMES, means, strict=True))
