@@ -40,6 +40,10 @@ def test_configs_are_frozen() -> None:
         ({"data": {"test_fraction": 1.0}}, "params.yaml: data.test_fraction: Input should be less than 1"),
         ({"augment": {"hflip_p": 0, "vflip_p": 0, "rotation_p": 0, "translate_p": 0, "noise_p": 0}},
          "params.yaml: augment: every step's probability is 0"),
+        ({"gan": {"classes": ["intact"]}}, "params.yaml: gan.classes: 'intact' is data.intact_class"),
+        ({"gan": {"classes": ["dent"]}}, "params.yaml: gan.classes: 'dent' is not drawn by the synthetic source"),
+        ({"gan": {"classes": ["rust", "rust"]}}, "params.yaml: gan.classes: a class is listed twice"),
+        ({"generate": {"interpolation": "cubic"}}, "params.yaml: generate.interpolation: Input should be 'slerp' or 'linear'"),
         ([1, 2], "params.yaml: expected a mapping of sections, got list"),
     ],
 )

@@ -16,13 +16,15 @@ from types import ModuleType
 from bsgan import __version__
 from bsgan.commands import profile
 from bsgan.errors import BsganError
-from bsgan.stages import augment, prepare, train_gan
+from bsgan.quiet import quiet_third_party
+from bsgan.stages import augment, generate, prepare, train_gan
 
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
     # DVC stages, in pipeline order (dvc.yaml runs exactly these)
     "prepare": (prepare, "stage: raw input -> square train/test images, manifest, contact sheets"),
     "augment": (augment, "stage: classical augmentation of each failure class's train split"),
     "train-gan": (train_gan, "stage: train the DCGAN of one failure class on original or augmented images"),
+    "generate": (generate, "stage: images from one trained generator for the tasks, plus interpolation strips"),
     # tools
     "profile": (profile, "write a settings profile (cpu, paper) into params.yaml"),
 }
@@ -45,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format=f"bsgan {args.stage}: %(message)s"
     )
+    quiet_third_party()
     try:
         COMMANDS[args.stage][0].run(args)
     except BsganError as exc:

@@ -194,6 +194,8 @@ class LabelValues(_Section):
 class GanConfig(_Section):
     """The ``gan`` section: the DCGAN of Table 2 and the training recipe of Table 3."""
 
+    classes: list[str] = Field(default_factory=lambda: ["pitting", "rust"], min_length=1)
+    """Failure classes that get generators; ``dvc.yaml`` expands two stages per class (original, classical)."""
     latent_size: Annotated[int, Field(ge=1, le=4096)] = 100
     generator_width: Annotated[float, Field(gt=0.0, le=4.0)] = 1.0
     """Multiplier on the paper's generator channels (1024, 512, 256, 128)."""
@@ -224,8 +226,36 @@ class GanConfig(_Section):
     log_every: Annotated[int, Field(ge=1)] = 100
     seed: Annotated[int, Field(ge=0)] = 0
 
+    @field_validator("classes")
+    @classmethod
+    def _class_names(cls, classes: list[str]) -> list[str]:
+        for label in classes:
+            if not _CLASS_NAME.match(label):
+                raise ValueError(f"{label!r} is not a class name (lower case letters, digits, _)")
+        if len(set(classes)) != len(classes):
+            raise ValueError("a class is listed twice")
+        return classes
+
     def labels_for(self, label: str) -> LabelValues:
         return self.labels.get(label, LabelValues())
+
+    def recipe(self) -> dict[str, Any]:
+        """The settings one generator is trained with: everything but which generators exist."""
+        return self.model_dump(mode="json", exclude={"classes"})
+
+
+class GenerateConfig(_Section):
+    """The ``generate`` section: images drawn from each trained generator for the classification tasks."""
+
+    count: Annotated[int, Field(ge=1)] = 700
+    """Images per generator: the most any classification task takes (tasks use a prefix of them)."""
+    seed: Annotated[int, Field(ge=0)] = 0
+    """Latent vectors are ``randn(count, latent_size)`` from this seed; row i makes image i."""
+    batch_size: Annotated[int, Field(ge=1, le=4096)] = 100
+    interpolation_pairs: Annotated[int, Field(ge=1, le=64)] = 6
+    interpolation_steps: Annotated[int, Field(ge=3, le=32)] = 10
+    interpolation: Literal["slerp", "linear"] = "slerp"
+    """Path between two latent points: great circle (suits Gaussian latents) or straight line."""
 
 
 class Params(_Section):
@@ -234,11 +264,24 @@ class Params(_Section):
     data: DataConfig = Field(default_factory=DataConfig)
     augment: AugmentConfig = Field(default_factory=AugmentConfig)
     gan: GanConfig = Field(default_factory=GanConfig)
+    generate: GenerateConfig = Field(default_factory=GenerateConfig)
 
     @model_validator(mode="after")
     def _gan_fits_the_images(self) -> Params:
         if self.data.image_size % 16:
             raise ValueError(f"data.image_size: the DCGAN needs a multiple of 16 (got {self.data.image_size})")
+        return self
+
+    @model_validator(mode="after")
+    def _gan_classes_are_failures(self) -> Params:
+        data = self.data
+        for label in self.gan.classes:
+            if label == data.intact_class:
+                raise ValueError(f"gan.classes: {label!r} is data.intact_class; GANs learn failure classes only")
+            if data.classes is not None and label not in data.classes:
+                raise ValueError(f"gan.classes: {label!r} is not in data.classes")
+            if data.source == "synthetic" and label not in data.synthetic.counts:
+                raise ValueError(f"gan.classes: {label!r} is not drawn by the synthetic source")
         return self
 
 

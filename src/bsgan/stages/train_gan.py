@@ -20,6 +20,8 @@ from bsgan.config import GanConfig, Params, load_params
 from bsgan.data.tensors import load_class_images
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
+from bsgan.io.lock import exclusive_lock
+from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.progress import GanProgress, sample_grid, truncate_curve
 from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit
@@ -45,23 +47,9 @@ def generator_name(label: str, source: str) -> str:
 
 def fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor) -> str:
     """What a checkpoint was trained from; a resume needs the same."""
-    digest = hashlib.sha256(json.dumps([config.model_dump(mode="json"), label, source], sort_keys=True).encode())
+    digest = hashlib.sha256(json.dumps([config.recipe(), label, source], sort_keys=True).encode())
     digest.update(images.numpy().tobytes())
     return digest.hexdigest()
-
-
-def save_generator(model: DCGAN, path: Path) -> None:
-    """The generator's weights with the arguments that rebuild it: ``Generator(image_size, latent_size, width)``."""
-    config = model.config
-    torch.save(
-        {
-            "state_dict": model.generator.state_dict(),
-            "image_size": int(model.real.shape[-1]),
-            "latent_size": config.latent_size,
-            "width": config.generator_width,
-        },
-        path,
-    )
 
 
 def train(params: Params, label: str, source: str, args: argparse.Namespace, project: Path) -> Path:
@@ -96,7 +84,7 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     fit(model, config, checkpoints, resume=resume, logger=logger, callbacks=[GanProgress(curve, config.log_every)])
 
     with atomic_directory(args.models / name) as staging:
-        save_generator(model, staging / GENERATOR_FILE)
+        save_generator(model.generator, int(images.shape[-1]), config.generator_width, staging / GENERATOR_FILE)
         shutil.copy(checkpoints / LAST_CHECKPOINT, staging / "checkpoint.ckpt")
         sample_grid(model).save(staging / "samples.png")
         logger.experiment.log_artifact(logger.run_id, str(staging / GENERATOR_FILE), artifact_path="model")
@@ -111,5 +99,7 @@ def run(args: argparse.Namespace) -> None:
     project = args.params.parent
     if not (project / SOURCES[args.source] / "manifest.csv").exists():
         raise InputDataError(f"{project / SOURCES[args.source]}: not found (run `dvc repro` or `bsgan prepare`/`augment` first)")
-    out = train(params, args.label, args.source, args, project)
+    name = generator_name(args.label, args.source)
+    with exclusive_lock(args.checkpoints / f"{name}.lock", f"training {name}"):
+        out = train(params, args.label, args.source, args, project)
     log.info("wrote %s", out)

@@ -23,6 +23,11 @@ def resolve_accelerator(device: str) -> str:
     return "gpu" if device == "cuda" else "cpu"
 
 
+def torch_device(device: str) -> torch.device:
+    """The ``torch.device`` that :func:`resolve_accelerator` picks, for work outside the Trainer."""
+    return torch.device("cuda" if resolve_accelerator(device) == "gpu" else "cpu")
+
+
 def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: Logger | bool = False,
                  callbacks: Sequence[Callback] = ()) -> pl.Trainer:
     """A Trainer whose epochs are spans of ``checkpoint_every`` loops, each ending in ``last.ckpt``."""

@@ -1,0 +1,87 @@
+"""``bsgan generate --class C --source S``: draw the images the classification tasks use from one generator.
+
+Writes an image set in the prepared layout (``train/<class>/``, ``manifest.csv``, a contact sheet)
+whose manifest traces each image as ``<generator>/seed<seed>/z<index>``: row ``index`` of the seeded
+latent batch (:func:`~bsgan.models.dcgan.latent.latent_batch`). ``generator.json`` names the generator
+file and its hash; ``interpolation.png`` walks between the latents of images 0-1, 2-3, ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import torch
+from torchvision.transforms.v2.functional import to_pil_image
+
+from bsgan.config import GenerateConfig, load_params
+from bsgan.data.images import sha256
+from bsgan.data.prepared import write_image_set
+from bsgan.data.sample import Sample
+from bsgan.data.tensors import to_uint8
+from bsgan.errors import InputDataError
+from bsgan.io.atomic import atomic_directory
+from bsgan.io.json_file import write_json
+from bsgan.models.dcgan.generator_file import load_generator
+from bsgan.models.dcgan.interpolation import interpolation_figure, interpolation_rows
+from bsgan.models.dcgan.latent import latent_batch
+from bsgan.models.dcgan.torch_model import Generator
+from bsgan.models.dcgan.training import torch_device
+from bsgan.stages.train_gan import GENERATOR_FILE, SOURCES, generator_name
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--class", dest="label", required=True, help="failure class of the generator")
+    parser.add_argument("--source", choices=sorted(SOURCES), required=True, help="what the generator was trained on")
+    parser.add_argument("--models", type=Path, default=Path("models/gan"), help="trained generators")
+    parser.add_argument("--out", type=Path, default=Path("data/generated"), help="generated image sets")
+
+
+@torch.no_grad()
+def generate_images(generator: Generator, latents: torch.Tensor, batch_size: int) -> torch.Tensor:
+    """``(N, 3, H, W)`` uint8 images of ``latents``, in batches; eval mode, so a batch's size changes nothing."""
+    device = next(generator.parameters()).device
+    return torch.cat([to_uint8(generator(chunk.to(device))).cpu() for chunk in latents.split(batch_size)])
+
+
+def generate(generator_file: Path, label: str, config: GenerateConfig, out: Path, device: torch.device) -> int:
+    """Write ``config.count`` images of ``label`` and the interpolation strips into ``out``."""
+    generator = load_generator(generator_file, device)
+    name = generator_file.parent.name
+    latents = latent_batch(max(config.count, 2 * config.interpolation_pairs), generator.latent_size, config.seed)
+    images = generate_images(generator, latents[: config.count], config.batch_size)
+    samples = [
+        Sample(to_pil_image(image), label, f"{name}/seed{config.seed}/z{index:05d}", None, "train")
+        for index, image in enumerate(images)
+    ]
+    pairs = latents[: 2 * config.interpolation_pairs]
+    strips = interpolation_rows(generator, pairs[0::2], pairs[1::2], config.interpolation_steps, config.interpolation)
+    with atomic_directory(out) as staging:
+        write_image_set(samples, staging)
+        interpolation_figure(strips, config.interpolation_steps).save(staging / "interpolation.png")
+        write_json(
+            {
+                "generator": str(generator_file),
+                "generator_sha256": sha256(generator_file.read_bytes()),
+                "class": label,
+                "seed": config.seed,
+                "count": config.count,
+                "latent_size": generator.latent_size,
+                "interpolation": config.interpolation,
+            },
+            staging / "generator.json",
+        )
+    return len(samples)
+
+
+def run(args: argparse.Namespace) -> None:
+    params = load_params(args.params)
+    name = generator_name(args.label, args.source)
+    generator_file = args.models / name / GENERATOR_FILE
+    if not generator_file.exists():
+        raise InputDataError(f"{generator_file}: not found (run `bsgan train-gan --class {args.label} --source {args.source}` first)")
+    count = generate(generator_file, args.label, params.generate, args.out / name, torch_device(params.gan.device))
+    log.info("%s: wrote %d images to %s", name, count, args.out / name)

@@ -1,0 +1,67 @@
+"""``bsgan generate``: seeded images traced to their latent row, and interpolation strips."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+from torchvision.transforms.v2.functional import pil_to_tensor
+
+from bsgan.cli import main
+from bsgan.data.prepared import read_image_set
+from bsgan.models.dcgan.generator_file import load_generator, save_generator
+from bsgan.models.dcgan.latent import latent_batch
+from bsgan.models.dcgan.torch_model import Generator
+
+GENERATE = {"count": 9, "seed": 5, "batch_size": 4, "interpolation_pairs": 2, "interpolation_steps": 4}
+
+
+@pytest.fixture
+def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project with an (untrained) 32x32 rust generator in ``models/gan/rust-original``."""
+    root = write_params({"generate": GENERATE, "gan": {"device": "cpu"}}).parent
+    torch.manual_seed(0)
+    (root / "models/gan/rust-original").mkdir(parents=True)
+    save_generator(Generator(32, 100, 0.0625), 32, 0.0625, root / "models/gan/rust-original/generator.pt")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_writes_count_images_traced_to_their_latent_row(project: Path) -> None:
+    assert main(["generate", "--class", "rust", "--source", "original"]) == 0
+
+    out = project / "data/generated/rust-original"
+    rows = read_image_set(out, split="train")
+    assert [row.source for row, _ in rows] == [f"rust-original/seed5/z{i:05d}" for i in range(9)]
+    assert {row.label for row, _ in rows} == {"rust"}
+
+    # Image 7 is the generator's output for row 7 of the seeded latent batch, whatever the batching.
+    generator = load_generator(project / "models/gan/rust-original/generator.pt")
+    with torch.no_grad():
+        expected = ((generator(latent_batch(9, 100, seed=5)[7:8])[0].clamp(-1, 1) + 1) * 127.5).round()
+    written = pil_to_tensor(Image.open(rows[7][1])).float()
+    assert (written - expected).abs().max() <= 1
+
+    info = json.loads((out / "generator.json").read_text())
+    assert info["seed"] == 5 and info["count"] == 9 and len(info["generator_sha256"]) == 64
+    strip = Image.open(out / "interpolation.png")
+    assert strip.height >= 4 * 32 and strip.width >= 4 * 32  # 2 pairs x (latent, pixels) rows of 4 steps
+    assert (out / "contact_sheets/train_rust.png").exists()
+
+
+def test_the_same_seed_writes_the_same_files(project: Path) -> None:
+    assert main(["generate", "--class", "rust", "--source", "original", "--out", "a"]) == 0
+    assert main(["generate", "--class", "rust", "--source", "original", "--out", "b"]) == 0
+    manifest = "rust-original/manifest.csv"
+    assert (project / "a" / manifest).read_text() == (project / "b" / manifest).read_text()
+
+
+def test_a_missing_generator_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--class", "pitting", "--source", "original"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("bsgan generate: error: models/gan/pitting-original/generator.pt: not found")
+    assert "\n" not in err
