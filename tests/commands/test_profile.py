@@ -15,12 +15,19 @@ def test_the_paper_and_cpu_profiles_ship_with_the_package() -> None:
 
 def test_a_profile_changes_only_its_keys_and_keeps_comments(tmp_path: Path) -> None:
     params = tmp_path / "params.yaml"
-    params.write_text((PROJECT / "params.yaml").read_text().replace("image_size: 96", "image_size: 48"))
+    params.write_text((PROJECT / "params.yaml").read_text())
+    shipped = load_params(params)
+
     changes = apply_profile("paper", params)
-    assert changes == ["data.image_size: 48 -> 96"]
+    assert {"gan.loops: 1500 -> 30000", "gan.k_d: 1 -> 4", "gan.generator_width: 0.25 -> 1.0"} <= set(changes)
     assert "# square side in pixels" in params.read_text()
-    assert load_params(params).data.image_size == 96
+    paper = load_params(params)
+    assert (paper.data.image_size, paper.gan.batch_size, paper.gan.diffaug) == (96, 50, [])
+    assert paper.gan.classes == shipped.gan.classes and paper.data.source == shipped.data.source
     assert apply_profile("paper", params) == []
+
+    apply_profile("cpu", params)
+    assert load_params(params) == shipped
 
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ import mlflow
 import pytest
 
 from bsgan.cli import main
+from bsgan.io.lock import exclusive_lock
+from bsgan.models.dcgan.lightning_model import DCGAN
 from tests.stages.test_prepare import run_prepare
 
 TINY_GAN = {"latent_size": 8, "generator_width": 0.0625, "discriminator_width": 0.25, "batch_size": 4, "loops": 4,
@@ -51,3 +53,34 @@ def test_the_intact_class_has_no_gan(project: Path, capsys: pytest.CaptureFixtur
 def test_missing_augmented_set_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train-gan", "--class", "rust", "--source", "classical"]) == 2
     assert "data/augmented: not found (run `dvc repro`" in capsys.readouterr().err
+
+
+def test_a_crashed_run_resumes_into_the_same_mlflow_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    train_one_loop = DCGAN.training_step
+
+    def power_cut_at_loop_3(self: DCGAN, batch: int, batch_idx: int) -> None:
+        if self.loop_index(batch_idx) == 2:  # after the checkpoint of loops 1-2
+            raise RuntimeError("power cut")
+        train_one_loop(self, batch, batch_idx)
+
+    monkeypatch.setattr(DCGAN, "training_step", power_cut_at_loop_3)
+    with pytest.raises(RuntimeError, match="power cut"):
+        main(["train-gan", "--class", "rust", "--source", "original"])
+    assert (project / "checkpoints/gan/rust-original/last.ckpt").exists()
+    assert not (project / "models/gan/rust-original").exists()
+
+    monkeypatch.setattr(DCGAN, "training_step", train_one_loop)
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+
+    [run] = mlflow.search_runs(experiment_names=["gan"], output_format="list")
+    assert run.info.status == "FINISHED"
+    steps = [m.step for m in mlflow.MlflowClient().get_metric_history(run.info.run_id, "d_loss")]
+    assert sorted(steps) == [2, 4]
+    with (project / "plots/gan/rust-original.csv").open() as handle:
+        assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]
+
+
+def test_a_second_trainer_of_the_same_generator_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with exclusive_lock(project / "checkpoints/gan/rust-original.lock", "training rust-original"):
+        assert main(["train-gan", "--class", "rust", "--source", "original"]) == 2
+    assert "rust-original.lock: another process is training rust-original" in capsys.readouterr().err

@@ -57,12 +57,23 @@ def test_same_seed_same_generator(tmp_path: Path) -> None:
     assert not all(torch.equal(first[k], third[k]) for k in first)
 
 
-def test_resume_reaches_the_same_weights_as_an_uninterrupted_run(tmp_path: Path) -> None:
+def test_resume_reaches_the_same_weights_as_an_uninterrupted_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     uninterrupted = trained(TINY, tmp_path / "whole").generator.state_dict()
 
-    # "Killed" after the first checkpoint: train 3 of 6 loops, then resume from last.ckpt.
-    trained(TINY.model_copy(update={"loops": 3}), tmp_path / "parts")
-    assert (tmp_path / "parts" / LAST_CHECKPOINT).exists()
+    # Killed in loop 5 of 6: the checkpoint after loop 3 is all that is left.
+    train_one_loop = DCGAN.training_step
+
+    def killed_in_loop_5(self: DCGAN, batch: int, batch_idx: int) -> None:
+        if self.loop_index(batch_idx) == 4:
+            raise RuntimeError("killed")
+        train_one_loop(self, batch, batch_idx)
+
+    monkeypatch.setattr(DCGAN, "training_step", killed_in_loop_5)
+    with pytest.raises(RuntimeError, match="killed"):
+        trained(TINY, tmp_path / "parts")
+    monkeypatch.setattr(DCGAN, "training_step", train_one_loop)
+    assert torch.load(tmp_path / "parts" / LAST_CHECKPOINT, weights_only=False)["epoch"] == 0
+
     model = DCGAN(real_images(), TINY)
     torch.manual_seed(12345)  # a resumed process starts from some other random state
     fit(model, TINY, tmp_path / "parts", resume=True)

@@ -31,8 +31,10 @@ def torch_device(device: str) -> torch.device:
 def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: Logger | bool = False,
                  callbacks: Sequence[Callback] = ()) -> pl.Trainer:
     """A Trainer whose epochs are spans of ``checkpoint_every`` loops, each ending in ``last.ckpt``."""
-    checkpoint = ModelCheckpoint(dirpath=checkpoint_dir, save_last=True, save_top_k=0, every_n_epochs=1)
-    checkpoint.CHECKPOINT_NAME_LAST = LAST_CHECKPOINT.removesuffix(".ckpt")
+    # One file, overwritten at every epoch end. (``save_last`` with ``save_top_k=0`` would write only
+    # when training ends: a killed run would have nothing to resume from.)
+    checkpoint = ModelCheckpoint(dirpath=checkpoint_dir, filename=LAST_CHECKPOINT.removesuffix(".ckpt"), save_top_k=1,
+                                 every_n_epochs=1, enable_version_counter=False)
     return pl.Trainer(
         max_epochs=model.epochs,
         accelerator=resolve_accelerator(config.device),

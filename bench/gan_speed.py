@@ -1,0 +1,179 @@
+"""GAN training speed: our Lightning module against a plain PyTorch loop of the same networks and recipe.
+
+    .venv/bin/python bench/gan_speed.py [--params params.yaml] [--loops 60] [--json bench/results/gan_speed.json]
+
+Both sides train the networks and recipe of ``params.yaml``'s ``gan`` section at ``data.image_size``
+on random images, at the same precision, measured side by side in one process (best of
+``--repeats``). FLOPs per loop are counted by :class:`torch.utils.flop_counter.FlopCounterMode` on one
+plain loop; the peak is a large square matmul measured here and now. Not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytorch_lightning as pl
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from bsgan.config import GanConfig, load_params
+from bsgan.models.dcgan.diffaug import diff_augment
+from bsgan.models.dcgan.lightning_model import DCGAN
+from bsgan.models.dcgan.training import make_trainer, torch_device
+from bsgan.quiet import quiet_third_party
+
+WARMUP_LOOPS = 5
+REAL_IMAGES = 128
+DTYPES = {"32": torch.float32, "bf16": torch.bfloat16}
+
+
+def matmul_peak(dtype: torch.dtype, device: torch.device, n: int = 2048, repeats: int = 8) -> float:
+    """Measured GFLOP/s of an ``n x n`` matmul: the reference for "fraction of peak"."""
+    a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
+    best = float("inf")
+    for _ in range(repeats):
+        synchronize(device)
+        start = time.perf_counter()
+        torch.mm(a, b)
+        synchronize(device)
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best / 1e9
+
+
+def synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def autocast(precision: str, device: torch.device):  # noqa: ANN201 - a context manager
+    return torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16" else nullcontext()
+
+
+def plain_loop(model: DCGAN, config: GanConfig, precision: str) -> Callable[[], None]:
+    """One training loop written out in plain PyTorch: the floor for framework overhead."""
+    G, D, policy = model.generator, model.discriminator, config.diffaug
+    opt_d = torch.optim.Adam(D.parameters(), lr=config.lr_d, betas=(config.beta1_d, 0.999))
+    opt_g = torch.optim.Adam(G.parameters(), lr=config.lr_g, betas=(config.beta1_g, 0.999))
+    device, n = model.real.device, config.batch_size
+
+    def loop() -> None:
+        D.requires_grad_(True)
+        for _ in range(config.k_d):
+            with autocast(precision, device):
+                with torch.no_grad():
+                    fake = G(torch.randn(n, config.latent_size, device=device))
+                real = model.real[torch.randint(0, model.real.shape[0], (n,), device=device)]
+                loss = model.d_loss(D(diff_augment(real, policy)), D(diff_augment(fake, policy)))
+            opt_d.zero_grad(set_to_none=True)
+            loss.backward()
+            opt_d.step()
+        D.requires_grad_(False)
+        for _ in range(config.k_g):
+            with autocast(precision, device):
+                loss = model.g_loss(D(diff_augment(G(torch.randn(n, config.latent_size, device=device)), policy)))
+            opt_g.zero_grad(set_to_none=True)
+            loss.backward()
+            opt_g.step()
+
+    return loop
+
+
+def time_plain(config: GanConfig, images: torch.Tensor, loops: int, precision: str, device: torch.device) -> float:
+    """Seconds per loop of :func:`plain_loop`."""
+    model = DCGAN(images, config).to(device)
+    loop = plain_loop(model, config, precision)
+    for _ in range(WARMUP_LOOPS):
+        loop()
+    synchronize(device)
+    start = time.perf_counter()
+    for _ in range(loops):
+        loop()
+    synchronize(device)
+    return (time.perf_counter() - start) / loops
+
+
+class _Clock(pl.Callback):
+    """Times the loops after the warm-up, inside the Trainer (its start-up is not a loop)."""
+
+    def __init__(self) -> None:
+        self.start = self.end = 0.0
+
+    def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: object, batch_idx: int) -> None:
+        if batch_idx == WARMUP_LOOPS:
+            synchronize(pl_module.device)
+            self.start = time.perf_counter()
+
+    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object, batch_idx: int) -> None:
+        synchronize(pl_module.device)
+        self.end = time.perf_counter()
+
+
+def time_ours(config: GanConfig, images: torch.Tensor, loops: int, precision: str) -> float:
+    """Seconds per loop of :class:`DCGAN` under the Trainer ``bsgan train-gan`` uses."""
+    total = WARMUP_LOOPS + loops
+    config = config.model_copy(update={"loops": total, "checkpoint_every": total, "log_every": total, "precision": precision})
+    model, clock = DCGAN(images, config), _Clock()
+    with tempfile.TemporaryDirectory() as checkpoints:
+        make_trainer(model, config, Path(checkpoints), callbacks=[clock]).fit(model)
+    return (clock.end - clock.start) / loops
+
+
+def flops_per_loop(config: GanConfig, images: torch.Tensor, device: torch.device) -> int:
+    model = DCGAN(images, config).to(device)
+    loop = plain_loop(model, config, "32")
+    with FlopCounterMode(display=False) as counter:
+        loop()
+    return counter.get_total_flops()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    parser.add_argument("--loops", type=int, default=60, help="timed loops per measurement (after a warm-up)")
+    parser.add_argument("--repeats", type=int, default=2, help="measurements per side; the best counts")
+    parser.add_argument("--precision", nargs="+", default=["32", "bf16"], choices=sorted(DTYPES))
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    quiet_third_party()
+
+    params = load_params(args.params)
+    config, size = params.gan, params.data.image_size
+    device = torch_device(config.device)
+    images = torch.rand(REAL_IMAGES, 3, size, size, generator=torch.Generator().manual_seed(0)).to(device) * 2 - 1
+    flops = flops_per_loop(config, images, device)
+    rows = []
+    for precision in args.precision:
+        peak = matmul_peak(DTYPES[precision], device)
+        plain = ours = float("inf")
+        for _ in range(args.repeats):  # alternate, so drift of the machine hits both sides alike
+            plain = min(plain, time_plain(config, images, args.loops, precision, device))
+            ours = min(ours, time_ours(config, images, args.loops, precision))
+        rows.append({
+            "precision": precision, "ours_loops_per_s": 1 / ours, "plain_loops_per_s": 1 / plain, "ratio": plain / ours,
+            "gflop_per_loop": flops / 1e9, "ours_gflops": flops / ours / 1e9, "peak_gflops": peak,
+            "fraction_of_peak": flops / ours / 1e9 / peak,
+        })
+    setting = (f"{size}x{size}, G x{config.generator_width}, D x{config.discriminator_width}, batch {config.batch_size}, "
+               f"k_d/k_g {config.k_d}/{config.k_g}, diffaug {config.diffaug or 'off'}")
+    print(f"GAN speed on {device.type} ({torch.get_num_threads()} threads, {platform.processor() or platform.machine()}): {setting}\n")
+    print("| precision | ours loops/s | plain loops/s | ours / plain | GFLOP per loop | ours GFLOP/s | matmul peak GFLOP/s | of peak |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['precision']} | {r['ours_loops_per_s']:.2f} | {r['plain_loops_per_s']:.2f} | {r['ratio']:.3f} | "
+              f"{r['gflop_per_loop']:.2f} | {r['ours_gflops']:.1f} | {r['peak_gflops']:.0f} | {r['fraction_of_peak']:.1%} |")
+    if len(rows) == 2:
+        print(f"\nbf16 speed-up (ours): {rows[1]['ours_loops_per_s'] / rows[0]['ours_loops_per_s']:.2f}x")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"device": device.type, "setting": setting, "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

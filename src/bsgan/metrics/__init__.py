@@ -1,0 +1,1 @@
+"""Judging generated images: features, FID/KID, embeddings, memorisation."""

@@ -1,0 +1,57 @@
+"""Inception features of image sets, cached on disk under a hash of the images they came from.
+
+A real set (say the pitting train split) is featurised once and reused by every generator, FID
+repeat, Optuna trial and later run: the key is the network's hash plus the sorted sha256 of every
+image, so changed images can never hit a stale entry, and a renamed or moved set still hits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+
+from bsgan.data.prepared import read_image_set
+from bsgan.data.images import open_rgb
+from bsgan.metrics.inception import WEIGHTS_SHA1, InceptionFeatures
+from torchvision.transforms.v2.functional import pil_to_tensor
+
+DEFAULT_CACHE = Path(".cache/features")
+
+
+def extract(network: InceptionFeatures, images: torch.Tensor, batch_size: int = 50) -> torch.Tensor:
+    """``(N, 2048)`` features of uint8 images ``(N, 3, H, W)``, in batches on the network's device."""
+    device = next(network.parameters(), torch.empty(0)).device
+    return torch.cat([network(chunk.to(device)).cpu() for chunk in images.split(batch_size)])
+
+
+def set_key(image_hashes: Sequence[str]) -> str:
+    """Cache key of a set of images: independent of order and of where the files lie."""
+    digest = hashlib.sha256(WEIGHTS_SHA1.encode())
+    for value in sorted(image_hashes):
+        digest.update(value.encode())
+    return digest.hexdigest()
+
+
+def load_set(root: Path, label: str, split: str = "train") -> tuple[torch.Tensor, list[str]]:
+    """uint8 images of one class and split of an image set, with their sha256 from the manifest."""
+    rows = [(row, path) for row, path in read_image_set(root, split) if row.label == label]
+    images = torch.stack([pil_to_tensor(open_rgb(path)) for _, path in rows]) if rows else torch.empty(0, 3, 0, 0, dtype=torch.uint8)
+    return images, [row.sha256 for row, _ in rows]
+
+
+def cached_features(network: InceptionFeatures, images: torch.Tensor, image_hashes: Sequence[str],
+                    cache: Path = DEFAULT_CACHE) -> torch.Tensor:
+    """Features of ``images``, read from ``cache`` when this exact set was featurised before."""
+    path = cache / f"{set_key(image_hashes)}.pt"
+    if path.exists():
+        return torch.load(path, weights_only=True)
+    features = extract(network, images)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    torch.save(features, partial)
+    os.replace(partial, path)  # a concurrent or killed writer never leaves half a file under the key
+    return features
