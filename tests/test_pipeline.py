@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import TINY_SYNTHETIC
+from tests.conftest import TINY_GAN, TINY_SYNTHETIC
 
 PROJECT = Path(__file__).parents[1]
 pytestmark = pytest.mark.slow
 
 
 def run(command: list[str], cwd: Path) -> str:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "MLFLOW_TRACKING_URI": f"sqlite:///{cwd / 'mlflow.db'}"}
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -37,6 +38,8 @@ def repo(tmp_path: Path) -> Path:
     params = yaml.safe_load((PROJECT / "params.yaml").read_text())
     params["data"].update(TINY_SYNTHETIC)
     params["augment"]["target_per_class"] = 12
+    params["gan"].update(TINY_GAN)
+    params["generate"].update({"count": 5, "interpolation_pairs": 1, "interpolation_steps": 3})
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     run(["git", "init", "-q"], tmp_path)
     run(["dvc", "init", "-q"], tmp_path)
@@ -44,20 +47,32 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def ran(output: str) -> set[str]:
+    return {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage '")}
+
+
 def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
-    first = run(["dvc", "repro"], repo)
-    assert "Running stage 'prepare'" in first and "Running stage 'augment'" in first
+    generators = {f"{label}-{source}" for label in ("pitting", "rust") for source in ("original", "classical")}
+    first = ran(run(["dvc", "repro"], repo))
+    assert first == {"prepare", "augment", *(f"generate@{name}" for name in generators),
+                     *(f"train_gan_{name.split('-')[1]}@{name.split('-')[0]}" for name in generators)}
     assert len(list((repo / "data/augmented/train/rust").glob("*.png"))) == 12
+    assert len(list((repo / "data/generated/rust-classical/train/rust").glob("*.png"))) == 5
 
-    assert "Running stage" not in run(["dvc", "repro"], repo)
+    assert ran(run(["dvc", "repro"], repo)) == set()
 
+    # A changed augmentation retrains the generators of the augmented sets only.
     params = yaml.safe_load((repo / "params.yaml").read_text())
     params["augment"]["noise_std"] = 0.05
     (repo / "params.yaml").write_text(yaml.safe_dump(params))
-    third = run(["dvc", "repro"], repo)
-    assert "Running stage 'augment'" in third and "Running stage 'prepare'" not in third
+    assert ran(run(["dvc", "repro"], repo)) == {"augment", "train_gan_classical@pitting", "train_gan_classical@rust",
+                                                "generate@pitting-classical", "generate@rust-classical"}
 
     metrics = json.loads(run(["dvc", "metrics", "show", "--json"], repo))
     workspace = metrics[""]["data"]
     assert workspace["metrics/augment.json"]["data"] == {"train": {"pitting": 12, "rust": 12}}
     assert workspace["metrics/prepare.json"]["data"]["test"] == {"intact": 4, "pitting": 3, "rust": 2}
+
+    run(["dvc", "plots", "show", "-o", "dvc_plots"], repo)
+    page = (repo / "dvc_plots/index.html").read_text()
+    assert "rust-classical.csv" in page and "g_loss" in page

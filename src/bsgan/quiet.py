@@ -12,6 +12,8 @@ class _DropAdverts(logging.Filter):
 
 
 def quiet_third_party() -> None:
-    """Drop Lightning's product tips and its own use of a deprecated torch API; keep real warnings."""
+    """Drop Lightning's product tips, its use of a deprecated torch API and its resume warning; keep real ones."""
     logging.getLogger("pytorch_lightning.utilities.rank_zero").addFilter(_DropAdverts())
     warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
+    # A resumed train-gan finds its own last.ckpt (and fingerprint) there: expected, not a hazard.
+    warnings.filterwarnings("ignore", message=r"Checkpoint directory .* exists and is not empty")

@@ -19,7 +19,7 @@ def test_a_profile_changes_only_its_keys_and_keeps_comments(tmp_path: Path) -> N
     shipped = load_params(params)
 
     changes = apply_profile("paper", params)
-    assert {"gan.loops: 1500 -> 30000", "gan.k_d: 1 -> 4", "gan.generator_width: 0.25 -> 1.0"} <= set(changes)
+    assert {"gan.loops: 1200 -> 30000", "gan.k_d: 2 -> 4", "gan.generator_width: 0.25 -> 1.0"} <= set(changes)
     assert "# square side in pixels" in params.read_text()
     paper = load_params(params)
     assert (paper.data.image_size, paper.gan.batch_size, paper.gan.diffaug) == (96, 50, [])

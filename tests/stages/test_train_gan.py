@@ -12,10 +12,8 @@ import pytest
 from bsgan.cli import main
 from bsgan.io.lock import exclusive_lock
 from bsgan.models.dcgan.lightning_model import DCGAN
-from tests.stages.test_prepare import run_prepare
+from tests.conftest import TINY_GAN
 
-TINY_GAN = {"latent_size": 8, "generator_width": 0.0625, "discriminator_width": 0.25, "batch_size": 4, "loops": 4,
-            "k_d": 1, "k_g": 1, "checkpoint_every": 2, "log_every": 2, "device": "cpu"}
 
 
 @pytest.fixture

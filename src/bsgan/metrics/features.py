@@ -45,13 +45,18 @@ def load_set(root: Path, label: str, split: str = "train") -> tuple[torch.Tensor
 
 def cached_features(network: InceptionFeatures, images: torch.Tensor, image_hashes: Sequence[str],
                     cache: Path = DEFAULT_CACHE) -> torch.Tensor:
-    """Features of ``images``, read from ``cache`` when this exact set was featurised before."""
+    """Features of ``images`` (row i for image i), read from ``cache`` when this set was featurised before.
+
+    The entry keeps each row's image hash, so the same set in another order gets its rows in that order.
+    """
     path = cache / f"{set_key(image_hashes)}.pt"
     if path.exists():
-        return torch.load(path, weights_only=True)
+        entry = torch.load(path, weights_only=True)
+        row_of = {value: row for row, value in enumerate(entry["hashes"])}
+        return entry["features"][[row_of[value] for value in image_hashes]]
     features = extract(network, images)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
-    torch.save(features, partial)
+    torch.save({"hashes": list(image_hashes), "features": features}, partial)
     os.replace(partial, path)  # a concurrent or killed writer never leaves half a file under the key
     return features

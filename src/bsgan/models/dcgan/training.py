@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pytorch_lightning.loggers import Logger
 from bsgan.config import GanConfig
 from bsgan.models.dcgan.lightning_model import DCGAN
 
+log = logging.getLogger(__name__)
 LAST_CHECKPOINT = "last.ckpt"
 
 
@@ -28,11 +30,18 @@ def torch_device(device: str) -> torch.device:
     return torch.device("cuda" if resolve_accelerator(device) == "gpu" else "cpu")
 
 
+def cpu_has_fast_bf16() -> bool:
+    """Whether oneDNN has native bf16 kernels here (AVX512-BF16 or AMX); without them bf16 is emulated."""
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
 def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: Logger | bool = False,
                  callbacks: Sequence[Callback] = ()) -> pl.Trainer:
     """A Trainer whose epochs are spans of ``checkpoint_every`` loops, each ending in ``last.ckpt``."""
     # One file, overwritten at every epoch end. (``save_last`` with ``save_top_k=0`` would write only
     # when training ends: a killed run would have nothing to resume from.)
+    if config.precision == "bf16" and resolve_accelerator(config.device) == "cpu" and not cpu_has_fast_bf16():
+        log.warning("gan.precision bf16 on a CPU without native bf16 (no AVX512-BF16/AMX): emulated, far slower than 32")
     checkpoint = ModelCheckpoint(dirpath=checkpoint_dir, filename=LAST_CHECKPOINT.removesuffix(".ckpt"), save_top_k=1,
                                  every_n_epochs=1, enable_version_counter=False)
     return pl.Trainer(
