@@ -1,0 +1,49 @@
+"""Does a generator copy its training set? Nearest real train image of each generated image, in feature space.
+
+A generator that memorised its ~100 training images puts its samples much closer to them than
+unseen real images (the test split) lie. So the yardstick is the distance from each real *test*
+image to its nearest real train image: the share of generated images closer than the 5th
+percentile of those is the share that look like near-copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.neighbors import NearestNeighbors
+
+COPY_PERCENTILE = 5.0
+
+
+def nearest(queries: torch.Tensor, references: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """Euclidean distance from each query row to its nearest reference row, and that row's index."""
+    index = NearestNeighbors(n_neighbors=1).fit(references.double().numpy())
+    distances, rows = index.kneighbors(queries.double().numpy())
+    return distances[:, 0], rows[:, 0]
+
+
+@dataclass(frozen=True)
+class Memorisation:
+    """Nearest-train distances of generated images against those of the real test split."""
+
+    generated_median: float
+    test_median: float
+    copy_threshold: float
+    """The ``COPY_PERCENTILE``-th percentile of test-to-train distances."""
+    near_copy_share: float
+    """Share of generated images nearer to a train image than ``copy_threshold``; about 0.05 if none copy."""
+
+
+def memorisation(generated: torch.Tensor, train: torch.Tensor, test: torch.Tensor) -> Memorisation:
+    """Compare generated-to-train with test-to-train nearest-neighbour distances (features ``(N, D)``)."""
+    generated_distances, _ = nearest(generated, train)
+    test_distances, _ = nearest(test, train)
+    threshold = float(np.percentile(test_distances, COPY_PERCENTILE))
+    return Memorisation(
+        generated_median=float(np.median(generated_distances)),
+        test_median=float(np.median(test_distances)),
+        copy_threshold=threshold,
+        near_copy_share=float(np.mean(generated_distances < threshold)),
+    )

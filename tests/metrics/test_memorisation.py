@@ -1,0 +1,35 @@
+"""A generator that copies its training set is caught; one that samples the same distribution is not."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from bsgan.metrics.memorisation import memorisation, nearest
+
+
+def gaussian(n: int, seed: int, d: int = 16) -> torch.Tensor:
+    return torch.from_numpy(np.random.default_rng(seed).normal(size=(n, d)))
+
+
+def test_nearest_agrees_with_a_brute_force_search() -> None:
+    queries, references = gaussian(20, 0), gaussian(50, 1)
+    distances, rows = nearest(queries, references)
+    brute = torch.cdist(queries, references)
+    assert np.array_equal(rows, brute.argmin(dim=1).numpy())
+    assert np.allclose(distances, brute.min(dim=1).values.numpy())
+
+
+def test_near_copies_of_the_train_set_are_flagged() -> None:
+    train, test = gaussian(100, 2), gaussian(40, 3)
+    copies = train[torch.randint(0, 100, (200,), generator=torch.Generator().manual_seed(0))] + 0.01 * gaussian(200, 4)
+    result = memorisation(copies, train, test)
+    assert result.near_copy_share > 0.95
+    assert result.generated_median < 0.1 * result.test_median
+
+
+def test_fresh_samples_of_the_same_distribution_are_not() -> None:
+    train, test, fresh = gaussian(100, 5), gaussian(40, 6), gaussian(200, 7)
+    result = memorisation(fresh, train, test)
+    assert result.near_copy_share < 0.2
+    assert 0.8 < result.generated_median / result.test_median < 1.25
