@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bsgan.metrics.memorisation import memorisation, nearest
+from bsgan.metrics.memorisation import closest_pairs, memorisation, nearest
 
 
 def gaussian(n: int, seed: int, d: int = 16) -> torch.Tensor:
@@ -33,3 +33,14 @@ def test_fresh_samples_of_the_same_distribution_are_not() -> None:
     result = memorisation(fresh, train, test)
     assert result.near_copy_share < 0.2
     assert 0.8 < result.generated_median / result.test_median < 1.25
+
+
+def test_closest_pairs_put_each_near_copy_above_its_original() -> None:
+    train = gaussian(10, 8)
+    generated = torch.cat([gaussian(5, 9), train[[7]] + 1e-3, train[[2]] + 1e-2])  # two near-copies
+    train_images = torch.arange(10, dtype=torch.uint8).view(10, 1, 1, 1).expand(10, 3, 4, 4)
+    generated_images = torch.arange(100, 107, dtype=torch.uint8).view(7, 1, 1, 1).expand(7, 3, 4, 4)
+
+    pairs = closest_pairs(generated, train, generated_images, train_images, count=2)
+    assert pairs.shape == (4, 3, 4, 4)
+    assert pairs[:, 0, 0, 0].tolist() == [105, 106, 7, 2]  # copies of train 7 and 2, closest first

@@ -47,3 +47,20 @@ def memorisation(generated: torch.Tensor, train: torch.Tensor, test: torch.Tenso
         copy_threshold=threshold,
         near_copy_share=float(np.mean(generated_distances < threshold)),
     )
+
+
+def closest_pairs(generated: torch.Tensor, train: torch.Tensor, generated_images: torch.Tensor,
+                  train_images: torch.Tensor, count: int = 8) -> torch.Tensor:
+    """The ``count`` generated images nearest to a train image, each above that train image.
+
+    Args:
+        generated, train: Features ``(N, D)`` and ``(M, D)``.
+        generated_images, train_images: The matching uint8 images ``(N, 3, H, W)`` and ``(M, 3, H, W)``.
+
+    Returns:
+        ``(2 * count, 3, H, W)`` uint8: for ``make_grid(..., nrow=count)``, generated on the top
+        row, their nearest train images below, closest pair first.
+    """
+    distances, rows = nearest(generated, train)
+    order = np.argsort(distances, kind="stable")[:count]
+    return torch.cat([generated_images[order], train_images[rows[order]]])
