@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bsgan import __version__
-from bsgan.commands import profile
+from bsgan.commands import profile, turing_test
 from bsgan.errors import BsganError
 from bsgan.quiet import quiet_third_party
 from bsgan.stages import augment, generate, prepare, train_gan
@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "generate": (generate, "stage: images from one trained generator for the tasks, plus interpolation strips"),
     # tools
     "profile": (profile, "write a settings profile (cpu, paper) into params.yaml"),
+    "turing-test": (turing_test, "a blinded real-vs-generated HTML sheet for people; --score judges their answers"),
 }
 
 

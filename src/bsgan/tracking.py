@@ -55,3 +55,13 @@ def mlflow_logger(experiment: str, project: Path, tags: Mapping[str, str], run_n
         run_id=run_id,
         log_model=False,
     )
+
+
+def use_experiment(name: str, project: Path) -> None:
+    """Point the ``mlflow`` module at the project's store and experiment ``name`` (created on first use)."""
+    import mlflow
+
+    mlflow.set_tracking_uri(tracking_uri(project))
+    if mlflow.get_experiment_by_name(name) is None:
+        mlflow.create_experiment(name, artifact_location=artifact_location(project))
+    mlflow.set_experiment(name)

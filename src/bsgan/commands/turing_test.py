@@ -1,0 +1,87 @@
+"""``bsgan turing-test``: a blinded real-vs-generated sheet for people, and scoring their answers.
+
+``bsgan turing-test --class rust --source original`` writes ``reports/turing/rust-original.html``
+(open it in any browser, no server) and its key ``rust-original.key.json``. The person marks every
+image, presses Finish, sees their score and downloads their answers;
+``bsgan turing-test --score rust-original-answers.json`` prints accuracy with a 95% interval and
+logs it to MLflow (experiment ``gan-eval``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+from pathlib import Path
+
+from bsgan.data.prepared import read_image_set
+from bsgan.errors import InputDataError
+from bsgan.io.json_file import write_json
+from bsgan.stages.train_gan import SOURCES, generator_name
+from bsgan.tracking import git_commit, use_experiment
+from bsgan.turing.score import Score, score
+from bsgan.turing.sheet import key, render, shuffled_items
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--class", dest="label", help="failure class (to write a sheet)")
+    parser.add_argument("--source", choices=sorted(SOURCES), default="original", help="generator's train set")
+    parser.add_argument("--count", type=int, default=20, help="real and generated images each (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="which images and their order")
+    parser.add_argument("--out", type=Path, default=Path("reports/turing"), help="folder for the sheet and its key")
+    parser.add_argument("--score", type=Path, metavar="ANSWERS", help="score a downloaded answers file instead")
+    parser.add_argument("--key", type=Path, help="the sheet's key (default: <out>/<sheet>.key.json)")
+
+
+def pick(paths: list[Path], count: int, seed: int, what: str) -> list[Path]:
+    if len(paths) < count:
+        raise InputDataError(f"{what}: only {len(paths)} images, --count asks for {count}")
+    return sorted(random.Random(seed).sample(paths, count))
+
+
+def write_sheet(label: str, source: str, count: int, seed: int, out: Path) -> Path:
+    name = generator_name(label, source)
+    prepared, generated = Path("data/prepared"), Path("data/generated") / name
+    real = [path for row, path in read_image_set(prepared, "train") if row.label == label]
+    fake = [path for row, path in read_image_set(generated, "train")]
+    items = shuffled_items(pick(real, count, seed, f"{prepared} ({label})"), pick(fake, count, seed, str(generated)), seed)
+    out.mkdir(parents=True, exist_ok=True)
+    page = out / f"{name}.html"
+    page.write_text(render(items, f"Real or generated? {label}", name), encoding="utf-8")
+    write_json(key(items, name), out / f"{name}.key.json")
+    return page
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputDataError(f"{path}: not found") from None
+    except json.JSONDecodeError as exc:
+        raise InputDataError(f"{path}: not valid JSON (line {exc.lineno})") from None
+
+
+def run(args: argparse.Namespace) -> None:
+    if args.score is None:
+        if args.label is None:
+            raise InputDataError("turing-test: give --class to write a sheet, or --score ANSWERS to score one")
+        page = write_sheet(args.label, args.source, args.count, args.seed, args.out)
+        log.info("wrote %s (open it in a browser) and its key", page)
+        return
+    answers = read_json(args.score)
+    key_file = args.key or args.out / f"{answers.get('sheet')}.key.json"
+    result = score(answers, read_json(key_file), origin=str(args.score))
+    print(result.line())
+    log_to_mlflow(result, str(answers.get("sheet")), args.params.parent)
+
+
+def log_to_mlflow(result: Score, sheet: str, project: Path) -> None:
+    import mlflow  # slow to import: only when scoring
+
+    use_experiment("gan-eval", project)
+    with mlflow.start_run(run_name=f"turing-{sheet}", tags={"stage": "turing_test", "sheet": sheet, "git_commit": git_commit(project)}):
+        mlflow.log_metrics({"turing/accuracy": result.accuracy, "turing/ci_low": result.ci_low,
+                            "turing/ci_high": result.ci_high, "turing/p_value": result.p_value, "turing/answers": result.total})

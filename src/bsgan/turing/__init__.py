@@ -1,0 +1,1 @@
+"""The blinded real-vs-generated test for people (the paper's expert test)."""

@@ -1,0 +1,50 @@
+"""``bsgan turing-test``: a sheet from the project's images, and scoring answers into MLflow."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import mlflow
+import pytest
+import torch
+
+from bsgan.cli import main
+from bsgan.models.dcgan.generator_file import save_generator
+from bsgan.models.dcgan.torch_model import Generator
+
+
+@pytest.fixture
+def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Prepared tiny data and 4 images of an untrained rust generator."""
+    root = write_params({"generate": {"count": 4, "interpolation_pairs": 1, "interpolation_steps": 3}, "gan": {"device": "cpu"}}).parent
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
+    assert main(["prepare", "--out", "data/prepared", "--metrics", "m.json"]) == 0
+    (root / "models/gan/rust-original").mkdir(parents=True)
+    torch.manual_seed(0)
+    save_generator(Generator(32, 100, 0.0625), 32, 0.0625, root / "models/gan/rust-original/generator.pt")
+    assert main(["generate", "--class", "rust", "--source", "original"]) == 0
+    return root
+
+
+def test_writes_a_sheet_and_scores_answers_into_mlflow(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["turing-test", "--class", "rust", "--count", "3"]) == 0
+    page = (project / "reports/turing/rust-original.html").read_text()
+    assert page.count("<figure") == 6 and "data:image/png;base64," in page
+    key = json.loads((project / "reports/turing/rust-original.key.json").read_text())
+    assert sorted(key["truth"].values()) == ["generated"] * 3 + ["real"] * 3
+
+    answers = {"sheet": "rust-original", "answers": {i: "real" for i in key["truth"]}}  # says "real" to everything
+    (project / "answers.json").write_text(json.dumps(answers))
+    capsys.readouterr()
+    assert main(["turing-test", "--score", "answers.json"]) == 0
+    assert capsys.readouterr().out.startswith("accuracy 0.50 (3/6), 95% CI 0.12-0.88")
+    [run] = mlflow.search_runs(experiment_names=["gan-eval"], output_format="list")
+    assert run.data.metrics["turing/accuracy"] == 0.5 and run.data.tags["sheet"] == "rust-original"
+
+
+def test_asking_for_more_images_than_exist_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["turing-test", "--class", "rust", "--count", "50"]) == 2
+    assert "only 5 images, --count asks for 50" in capsys.readouterr().err
