@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import torch
 
@@ -20,13 +21,10 @@ from bsgan.metrics.fidelity import fid
 from bsgan.metrics.inception import INPUT_SIZE, InceptionFeatures
 
 
-def best_of(repeats: int, run) -> float:  # noqa: ANN001 - any callable
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
+def seconds(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -55,9 +53,9 @@ def main() -> None:
     bare()  # warm-up
     times = {"bare": float("inf"), "ours": float("inf")}
     for _ in range(args.repeats):  # alternate, so drift of the machine hits both alike
-        times["bare"] = min(times["bare"], best_of(1, bare))
-        times["ours"] = min(times["ours"], best_of(1, ours))
-    fid_seconds = best_of(args.repeats, lambda: fid(real, fake))
+        times["bare"] = min(times["bare"], seconds(bare))
+        times["ours"] = min(times["ours"], seconds(ours))
+    fid_seconds = min(seconds(lambda: fid(real, fake)) for _ in range(args.repeats))
     rate = {k: args.images / v for k, v in times.items()}
     print(f"FID features, float32, {torch.get_num_threads()} threads, {args.images} images of {args.size}x{args.size}\n")
     print("| pipeline | images/s |\n|---|---|")

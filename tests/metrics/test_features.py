@@ -9,7 +9,8 @@ from torch import nn
 
 from bsgan.data.sample import Sample
 from bsgan.data.prepared import write_image_set
-from bsgan.metrics.features import cached_features, load_set, set_key
+from bsgan.data.tensors import load_class_bytes
+from bsgan.metrics.features import cached_features, set_key
 from tests.inputs import textured_photo
 
 
@@ -34,7 +35,7 @@ def test_the_key_ignores_order_and_changes_with_any_image() -> None:
 def test_a_set_is_featurised_once(tmp_path: Path) -> None:
     samples = [Sample(textured_photo(24, 24, seed=i), "rust", f"photo{i}", None, "train") for i in range(5)]
     write_image_set(samples, tmp_path / "set")
-    images, hashes = load_set(tmp_path / "set", "rust")
+    images, hashes = load_class_bytes(tmp_path / "set", "rust")
     assert images.shape == (5, 3, 24, 24) and images.dtype == torch.uint8 and len(hashes) == 5
 
     network = CountingNetwork()

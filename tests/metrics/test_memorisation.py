@@ -23,14 +23,14 @@ def test_nearest_agrees_with_a_brute_force_search() -> None:
 def test_near_copies_of_the_train_set_are_flagged() -> None:
     train, test = gaussian(100, 2), gaussian(40, 3)
     copies = train[torch.randint(0, 100, (200,), generator=torch.Generator().manual_seed(0))] + 0.01 * gaussian(200, 4)
-    result = memorisation(copies, train, test)
+    result = memorisation(nearest(copies, train)[0], nearest(test, train)[0])
     assert result.near_copy_share > 0.95
     assert result.generated_median < 0.1 * result.test_median
 
 
 def test_fresh_samples_of_the_same_distribution_are_not() -> None:
     train, test, fresh = gaussian(100, 5), gaussian(40, 6), gaussian(200, 7)
-    result = memorisation(fresh, train, test)
+    result = memorisation(nearest(fresh, train)[0], nearest(test, train)[0])
     assert result.near_copy_share < 0.2
     assert 0.8 < result.generated_median / result.test_median < 1.25
 
@@ -41,6 +41,6 @@ def test_closest_pairs_put_each_near_copy_above_its_original() -> None:
     train_images = torch.arange(10, dtype=torch.uint8).view(10, 1, 1, 1).expand(10, 3, 4, 4)
     generated_images = torch.arange(100, 107, dtype=torch.uint8).view(7, 1, 1, 1).expand(7, 3, 4, 4)
 
-    pairs = closest_pairs(generated, train, generated_images, train_images, count=2)
+    pairs = closest_pairs(*nearest(generated, train), generated_images, train_images, count=2)
     assert pairs.shape == (4, 3, 4, 4)
     assert pairs[:, 0, 0, 0].tolist() == [105, 106, 7, 2]  # copies of train 7 and 2, closest first

@@ -37,6 +37,7 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
 
     run = mlflow.search_runs(experiment_names=["gan"], output_format="list")[0]
     assert run.data.tags["class"] == "rust" and run.data.tags["source"] == "original"
+    assert run.data.tags["dvc_stage"] == "train_gan_original@rust"  # the name `dvc repro` shows
     assert run.data.params["gan.k_d"] == "1" and run.data.params["data.image_size"] == "32"
     assert {"d_loss", "g_loss", "d_real", "d_fake", "loops_per_s"} <= set(run.data.metrics)
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id)}

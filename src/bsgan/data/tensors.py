@@ -12,13 +12,17 @@ from bsgan.data.prepared import read_image_set
 from bsgan.errors import InputDataError
 
 
+def load_class_bytes(root: Path, label: str, split: str = "train") -> tuple[torch.Tensor, list[str]]:
+    """All images of one class and split as ``(N, 3, H, W)`` uint8, with each file's sha256 from the manifest."""
+    rows = [(row, path) for row, path in read_image_set(root, split) if row.label == label]
+    if not rows:
+        raise InputDataError(f"{root}: no {split} images of class {label!r}")
+    return torch.stack([pil_to_tensor(open_rgb(path)) for _, path in rows]), [row.sha256 for row, _ in rows]
+
+
 def load_class_images(root: Path, label: str, split: str = "train") -> torch.Tensor:
     """All images of one class and split of an image set as ``(N, 3, H, W)`` float in [-1, 1]."""
-    paths = [path for row, path in read_image_set(root, split) if row.label == label]
-    if not paths:
-        raise InputDataError(f"{root}: no {split} images of class {label!r}")
-    images = torch.stack([pil_to_tensor(open_rgb(path)) for path in paths])
-    return images.float() / 127.5 - 1.0
+    return load_class_bytes(root, label, split)[0].float() / 127.5 - 1.0
 
 
 def to_uint8(images: torch.Tensor) -> torch.Tensor:

@@ -14,10 +14,7 @@ from pathlib import Path
 
 import torch
 
-from bsgan.data.prepared import read_image_set
-from bsgan.data.images import open_rgb
 from bsgan.metrics.inception import WEIGHTS_SHA1, InceptionFeatures
-from torchvision.transforms.v2.functional import pil_to_tensor
 
 DEFAULT_CACHE = Path(".cache/features")
 
@@ -34,13 +31,6 @@ def set_key(image_hashes: Sequence[str]) -> str:
     for value in sorted(image_hashes):
         digest.update(value.encode())
     return digest.hexdigest()
-
-
-def load_set(root: Path, label: str, split: str = "train") -> tuple[torch.Tensor, list[str]]:
-    """uint8 images of one class and split of an image set, with their sha256 from the manifest."""
-    rows = [(row, path) for row, path in read_image_set(root, split) if row.label == label]
-    images = torch.stack([pil_to_tensor(open_rgb(path)) for _, path in rows]) if rows else torch.empty(0, 3, 0, 0, dtype=torch.uint8)
-    return images, [row.sha256 for row, _ in rows]
 
 
 def cached_features(network: InceptionFeatures, images: torch.Tensor, image_hashes: Sequence[str],

@@ -36,10 +36,8 @@ class Memorisation:
     """Share of generated images nearer to a train image than ``copy_threshold``; about 0.05 if none copy."""
 
 
-def memorisation(generated: torch.Tensor, train: torch.Tensor, test: torch.Tensor) -> Memorisation:
-    """Compare generated-to-train with test-to-train nearest-neighbour distances (features ``(N, D)``)."""
-    generated_distances, _ = nearest(generated, train)
-    test_distances, _ = nearest(test, train)
+def memorisation(generated_distances: np.ndarray, test_distances: np.ndarray) -> Memorisation:
+    """Compare generated-to-train with test-to-train nearest-neighbour distances (from :func:`nearest`)."""
     threshold = float(np.percentile(test_distances, COPY_PERCENTILE))
     return Memorisation(
         generated_median=float(np.median(generated_distances)),
@@ -49,18 +47,18 @@ def memorisation(generated: torch.Tensor, train: torch.Tensor, test: torch.Tenso
     )
 
 
-def closest_pairs(generated: torch.Tensor, train: torch.Tensor, generated_images: torch.Tensor,
+def closest_pairs(distances: np.ndarray, rows: np.ndarray, generated_images: torch.Tensor,
                   train_images: torch.Tensor, count: int = 8) -> torch.Tensor:
     """The ``count`` generated images nearest to a train image, each above that train image.
 
     Args:
-        generated, train: Features ``(N, D)`` and ``(M, D)``.
+        distances, rows: :func:`nearest` of the generated features against the train features, so
+            one search serves both this grid and :func:`memorisation`.
         generated_images, train_images: The matching uint8 images ``(N, 3, H, W)`` and ``(M, 3, H, W)``.
 
     Returns:
         ``(2 * count, 3, H, W)`` uint8: for ``make_grid(..., nrow=count)``, generated on the top
         row, their nearest train images below, closest pair first.
     """
-    distances, rows = nearest(generated, train)
     order = np.argsort(distances, kind="stable")[:count]
     return torch.cat([generated_images[order], train_images[rows[order]]])

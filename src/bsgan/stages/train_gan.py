@@ -68,7 +68,7 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
         checkpoints.mkdir(parents=True)
         stamp_file.write_text(stamp)
     run_file = checkpoints / "mlflow_run_id.txt"
-    tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed), "dvc_stage": f"train_gan@{name}"}
+    tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed), "dvc_stage": f"train_gan_{source}@{label}"}
     logger = mlflow_logger("gan", project, tags, name, run_file.read_text().strip() if resume and run_file.exists() else None)
     run_file.write_text(logger.run_id or "")
     if not resume:

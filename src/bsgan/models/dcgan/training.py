@@ -38,10 +38,10 @@ def cpu_has_fast_bf16() -> bool:
 def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: Logger | bool = False,
                  callbacks: Sequence[Callback] = ()) -> pl.Trainer:
     """A Trainer whose epochs are spans of ``checkpoint_every`` loops, each ending in ``last.ckpt``."""
-    # One file, overwritten at every epoch end. (``save_last`` with ``save_top_k=0`` would write only
-    # when training ends: a killed run would have nothing to resume from.)
     if config.precision == "bf16" and resolve_accelerator(config.device) == "cpu" and not cpu_has_fast_bf16():
         log.warning("gan.precision bf16 on a CPU without native bf16 (no AVX512-BF16/AMX): emulated, far slower than 32")
+    # One file, overwritten at every epoch end. (``save_last`` with ``save_top_k=0`` would write only
+    # when training ends: a killed run would have nothing to resume from.)
     checkpoint = ModelCheckpoint(dirpath=checkpoint_dir, filename=LAST_CHECKPOINT.removesuffix(".ckpt"), save_top_k=1,
                                  every_n_epochs=1, enable_version_counter=False)
     return pl.Trainer(
