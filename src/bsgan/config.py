@@ -224,6 +224,10 @@ class GanConfig(_Section):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     checkpoint_every: Annotated[int, Field(ge=1)] = 500
     log_every: Annotated[int, Field(ge=1)] = 100
+    eval_every: Annotated[int, Field(ge=0)] = 0
+    """Loops between FID/KID probes against the class's real train images (0: off); shows when training stops helping."""
+    eval_count: Annotated[int, Field(ge=2, le=10000)] = 100
+    """Generated images per probe (a fixed latent batch): few keeps the probe cheap; FID is biased upwards at small counts."""
     seed: Annotated[int, Field(ge=0)] = 0
 
     @field_validator("classes")
@@ -240,8 +244,8 @@ class GanConfig(_Section):
         return self.labels.get(label, LabelValues())
 
     def recipe(self) -> dict[str, Any]:
-        """The settings one generator is trained with: everything but which generators exist."""
-        return self.model_dump(mode="json", exclude={"classes"})
+        """The settings one generator is trained with: everything but which generators exist and how it is watched."""
+        return self.model_dump(mode="json", exclude={"classes", "eval_every", "eval_count"})
 
 
 class GenerateConfig(_Section):
@@ -258,6 +262,25 @@ class GenerateConfig(_Section):
     """Path between two latent points: great circle (suits Gaussian latents) or straight line."""
 
 
+class EvalConfig(_Section):
+    """The ``eval`` section: how ``evaluate_gan`` judges each generator (the paper's Table 6 and Figures 9-10)."""
+
+    fid_repeats: Annotated[int, Field(ge=1, le=100)] = 10
+    """Disjoint generated sets, each the size of the class's real train set, that FID/KID are averaged over
+    (paper: 10). They are consecutive slices of ``data/generated``, so ``generate.count`` must cover them."""
+    kid_subsets: Annotated[int, Field(ge=1, le=10000)] = 100
+    kid_subset_size: Annotated[int, Field(ge=2)] = 50
+    """Images per KID subset, capped by the smaller set; below the set sizes, so subsets differ."""
+    tsne_perplexity: Annotated[float, Field(gt=1.0, le=100.0)] = 30.0
+    nearest_pairs: Annotated[int, Field(ge=1, le=64)] = 8
+    """Generated images shown beside their nearest real train image (closest first)."""
+    turing_count: Annotated[int, Field(ge=1, le=500)] = 20
+    """Real and generated images each on the blinded sheet for people."""
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    """Where the Inception network runs."""
+    seed: Annotated[int, Field(ge=0)] = 0
+
+
 class Params(_Section):
     """The whole ``params.yaml``."""
 
@@ -265,6 +288,7 @@ class Params(_Section):
     augment: AugmentConfig = Field(default_factory=AugmentConfig)
     gan: GanConfig = Field(default_factory=GanConfig)
     generate: GenerateConfig = Field(default_factory=GenerateConfig)
+    eval: EvalConfig = Field(default_factory=EvalConfig)
 
     @model_validator(mode="after")
     def _gan_fits_the_images(self) -> Params:

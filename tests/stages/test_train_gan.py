@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
     assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
 
     out = project / "models/gan/rust-original"
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.ckpt", "generator.pt", "samples.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.ckpt", "generator.pt", "samples.png", "training_run.json"]
     with (project / "plots/gan/rust-original.csv").open() as handle:
         assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]
     assert not (project / "checkpoints/gan/rust-original").exists(), "a finished run leaves no checkpoint behind"
@@ -42,6 +43,23 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
     assert {"d_loss", "g_loss", "d_real", "d_fake", "loops_per_s"} <= set(run.data.metrics)
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id)}
     assert {"model", "samples", "samples.png"} <= artifacts
+    assert json.loads((out / "training_run.json").read_text())["run_id"] == run.info.run_id
+    probe = (project / "plots/gan_fidelity/rust-original.csv").read_text()
+    assert probe == "loop,fid,kid_x1000\n", "gan.eval_every is 0: no probe, an empty curve for DVC"
+
+
+def test_probes_fid_and_kid_during_training(write_params: Callable[..., Path], project: Path) -> None:
+    write_params({"gan": {**TINY_GAN, "loops": 5, "eval_every": 2, "eval_count": 6}})
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+
+    with (project / "plots/gan_fidelity/rust-original.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["loop"] for row in rows] == ["2", "4", "5"]  # every 2 loops and the last
+    assert all(float(row["fid"]) > 0 and row["kid_x1000"] for row in rows)
+    run = mlflow.search_runs(experiment_names=["gan"], output_format="list")[0]
+    history = mlflow.MlflowClient().get_metric_history(run.info.run_id, "fid")
+    assert [m.step for m in history] == [2, 4, 5]
+    assert [m.value for m in history] == pytest.approx([float(row["fid"]) for row in rows], rel=1e-5)
 
 
 def test_the_intact_class_has_no_gan(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

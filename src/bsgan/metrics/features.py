@@ -17,6 +17,8 @@ import torch
 from bsgan.metrics.inception import WEIGHTS_SHA1, InceptionFeatures
 
 DEFAULT_CACHE = Path(".cache/features")
+LAYOUT = "channels_last"
+"""How :class:`InceptionFeatures` runs; part of the key, since another layout changes features in the 6th digit."""
 
 
 def extract(network: InceptionFeatures, images: torch.Tensor, batch_size: int = 50) -> torch.Tensor:
@@ -27,7 +29,7 @@ def extract(network: InceptionFeatures, images: torch.Tensor, batch_size: int = 
 
 def set_key(image_hashes: Sequence[str]) -> str:
     """Cache key of a set of images: independent of order and of where the files lie."""
-    digest = hashlib.sha256(WEIGHTS_SHA1.encode())
+    digest = hashlib.sha256(f"{WEIGHTS_SHA1}/{LAYOUT}".encode())
     for value in sorted(image_hashes):
         digest.update(value.encode())
     return digest.hexdigest()

@@ -19,14 +19,13 @@ from bsgan.config import GenerateConfig, load_params
 from bsgan.data.images import sha256
 from bsgan.data.prepared import write_image_set
 from bsgan.data.sample import Sample
-from bsgan.data.tensors import to_uint8
 from bsgan.errors import InputDataError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
 from bsgan.models.dcgan.generator_file import load_generator
 from bsgan.models.dcgan.interpolation import interpolation_figure, interpolation_rows
 from bsgan.models.dcgan.latent import latent_batch
-from bsgan.models.dcgan.torch_model import Generator
+from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.training import torch_device
 from bsgan.stages.train_gan import GENERATOR_FILE, SOURCES, generator_name
 
@@ -38,13 +37,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", choices=sorted(SOURCES), required=True, help="what the generator was trained on")
     parser.add_argument("--models", type=Path, default=Path("models/gan"), help="trained generators")
     parser.add_argument("--out", type=Path, default=Path("data/generated"), help="generated image sets")
-
-
-@torch.no_grad()
-def generate_images(generator: Generator, latents: torch.Tensor, batch_size: int) -> torch.Tensor:
-    """``(N, 3, H, W)`` uint8 images of ``latents``, in batches; eval mode, so a batch's size changes nothing."""
-    device = next(generator.parameters()).device
-    return torch.cat([to_uint8(generator(chunk.to(device))).cpu() for chunk in latents.split(batch_size)])
 
 
 def generate(generator_file: Path, label: str, config: GenerateConfig, out: Path, device: torch.device) -> int:

@@ -14,13 +14,18 @@ import logging
 import shutil
 from pathlib import Path
 
+import pytorch_lightning as pl
 import torch
 
 from bsgan.config import GanConfig, Params, load_params
-from bsgan.data.tensors import load_class_images
+from bsgan.data.tensors import load_class_bytes, load_class_images
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
+from bsgan.io.json_file import write_json
 from bsgan.io.lock import exclusive_lock
+from bsgan.metrics.features import cached_features
+from bsgan.metrics.inception import InceptionFeatures
+from bsgan.models.dcgan.fidelity_probe import PROBE_COLUMNS, FidelityProbe
 from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.progress import GanProgress, sample_grid, truncate_curve
@@ -30,6 +35,9 @@ from bsgan.tracking import flatten, mlflow_logger
 log = logging.getLogger(__name__)
 SOURCES = {"original": Path("data/prepared"), "classical": Path("data/augmented")}
 GENERATOR_FILE = "generator.pt"
+TRAINING_RUN_FILE = "training_run.json"
+"""Beside the generator: the MLflow run that trained it, so evaluations can link to it."""
+FEATURE_CACHE = Path(".cache/features")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models", type=Path, default=Path("models/gan"), help="final generators")
     parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/gan"), help="checkpoints of unfinished runs")
     parser.add_argument("--plots", type=Path, default=Path("plots/gan"), help="loss curves (CSV)")
+    parser.add_argument("--fidelity-plots", type=Path, default=Path("plots/gan_fidelity"),
+                        help="FID/KID during training (CSV; with gan.eval_every > 0)")
 
 
 def generator_name(label: str, source: str) -> str:
@@ -59,12 +69,14 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     images = load_class_images(project / SOURCES[source], label)
     name = generator_name(label, source)
     checkpoints, curve = args.checkpoints / name, args.plots / f"{name}.csv"
+    probe_curve = args.fidelity_plots / f"{name}.csv"
     stamp = fingerprint(config, label, source, images)
     stamp_file = checkpoints / "fingerprint.txt"
     resume = not args.restart and (checkpoints / LAST_CHECKPOINT).exists() and stamp_file.exists() and stamp_file.read_text() == stamp
     if not resume:
         shutil.rmtree(checkpoints, ignore_errors=True)
         curve.unlink(missing_ok=True)
+        probe_curve.unlink(missing_ok=True)
         checkpoints.mkdir(parents=True)
         stamp_file.write_text(stamp)
     run_file = checkpoints / "mlflow_run_id.txt"
@@ -80,18 +92,36 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     if resume:
         done = int(torch.load(checkpoints / LAST_CHECKPOINT, map_location="cpu", weights_only=False)["epoch"]) + 1
         truncate_curve(curve, done * model.loops_per_epoch)
+        truncate_curve(probe_curve, done * model.loops_per_epoch)
         log.info("%s: resuming after loop %d of %d", name, done * model.loops_per_epoch, config.loops)
-    fit(model, config, checkpoints, resume=resume, logger=logger, callbacks=[GanProgress(curve, config.log_every)])
+    callbacks: list[pl.Callback] = [GanProgress(curve, config.log_every)]
+    if config.eval_every:
+        callbacks.append(fidelity_probe(params, label, project, probe_curve))
+    elif not probe_curve.exists():  # a declared DVC output: present, if empty, when probing is off
+        probe_curve.parent.mkdir(parents=True, exist_ok=True)
+        probe_curve.write_text(",".join(PROBE_COLUMNS) + "\n")
+    fit(model, config, checkpoints, resume=resume, logger=logger, callbacks=callbacks)
 
     with atomic_directory(args.models / name) as staging:
         save_generator(model.generator, int(images.shape[-1]), config.generator_width, staging / GENERATOR_FILE)
         shutil.copy(checkpoints / LAST_CHECKPOINT, staging / "checkpoint.ckpt")
         sample_grid(model).save(staging / "samples.png")
+        write_json({"experiment": "gan", "run_id": logger.run_id, "class": label, "source": source},
+                   staging / TRAINING_RUN_FILE)
         logger.experiment.log_artifact(logger.run_id, str(staging / GENERATOR_FILE), artifact_path="model")
         logger.experiment.log_artifact(logger.run_id, str(staging / "samples.png"))
     logger.finalize("success")
     shutil.rmtree(checkpoints)  # finished: the full checkpoint now lives beside the generator
     return args.models / name
+
+
+def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> FidelityProbe:
+    """FID/KID against the class's real (prepared) train images, also for a generator of the augmented set."""
+    network = InceptionFeatures()
+    real, hashes = load_class_bytes(project / SOURCES["original"], label)
+    features = cached_features(network, real, hashes, project / FEATURE_CACHE).double()
+    config = params.gan
+    return FidelityProbe(network, features, config.eval_every, config.eval_count, config.seed, curve)
 
 
 def run(args: argparse.Namespace) -> None:

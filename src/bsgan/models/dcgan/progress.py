@@ -25,13 +25,14 @@ def sample_grid(model: DCGAN) -> Image.Image:
 
 
 def truncate_curve(path: Path, last_loop: int) -> None:
-    """Drop rows past ``last_loop``: a resumed run rewrites what came after its checkpoint."""
+    """Drop rows of a curve CSV past ``last_loop``: a resumed run rewrites what came after its checkpoint."""
     if not path.exists():
         return
     with path.open(newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if int(float(row["loop"])) <= last_loop]
+        reader = csv.DictReader(handle)
+        rows = [row for row in reader if int(float(row["loop"])) <= last_loop]
     with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, CSV_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(handle, reader.fieldnames or CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 

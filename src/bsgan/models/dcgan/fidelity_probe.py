@@ -1,0 +1,78 @@
+"""FID and KID while a GAN trains: do more loops still help?
+
+Every ``every`` loops the generator draws a fixed latent batch (the same images each time, so the
+curve shows the generator changing, not the sample), and the batch's Inception features are
+compared with the real train images' features, which are computed once. A few dozen images keep the
+probe cheap; FID is biased upwards at such counts, KID is not, and the trend is what the curve is for.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+
+import pytorch_lightning as pl
+import torch
+from pytorch_lightning.loggers import MLFlowLogger
+
+from bsgan.metrics.features import extract
+from bsgan.metrics.fidelity import fid, kid
+from bsgan.metrics.inception import InceptionFeatures
+from bsgan.models.dcgan.latent import latent_batch
+from bsgan.models.dcgan.lightning_model import DCGAN
+from bsgan.models.dcgan.sampling import generate_images
+
+log = logging.getLogger(__name__)
+PROBE_COLUMNS = ("loop", "fid", "kid_x1000")
+"""KID x 10^3 in the CSV (its usual reporting scale) puts both on one axis in ``dvc plots show``."""
+KID_SUBSET_SIZE = 50
+
+
+class FidelityProbe(pl.Callback):
+    """Appends ``loop,fid,kid_x1000`` to ``curve_csv`` (MLflow metrics ``fid``, ``kid``) every ``every`` loops.
+
+    Args:
+        network: The FID feature network; moved to the training device when training starts.
+        real_features: ``(N, 2048)`` features of the real images the generator should match.
+        every: Loops between probes; the last loop is always probed.
+        count: Generated images per probe.
+        seed: Seed of the fixed latent batch.
+        curve_csv: Where the rows go (created with a header when missing).
+    """
+
+    def __init__(self, network: InceptionFeatures, real_features: torch.Tensor, every: int, count: int, seed: int,
+                 curve_csv: Path) -> None:
+        self.network = network
+        self.real_features = real_features
+        self.every = every
+        self.count = count
+        self.seed = seed
+        self.curve_csv = curve_csv
+
+    def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self.network.to(pl_module.device)
+        if not self.curve_csv.exists():
+            self.curve_csv.parent.mkdir(parents=True, exist_ok=True)
+            self.curve_csv.write_text(",".join(PROBE_COLUMNS) + "\n")
+
+    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object,
+                           batch_idx: int) -> None:
+        assert isinstance(pl_module, DCGAN)
+        loop = pl_module.loop_index(batch_idx) + 1
+        if loop > pl_module.config.loops or (loop % self.every and loop != pl_module.config.loops):
+            return
+        fid_value, kid_value = self.measure(pl_module)
+        with self.curve_csv.open("a", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerow([loop, f"{fid_value:.6g}", f"{kid_value * 1000:.6g}"])
+        if isinstance(trainer.logger, MLFlowLogger):
+            trainer.logger.log_metrics({"fid": fid_value, "kid": kid_value}, step=loop)
+        log.info("loop %d: FID %.1f, KID %.4f (%d generated vs %d real)", loop, fid_value, kid_value, self.count,
+                 len(self.real_features))
+
+    def measure(self, model: DCGAN) -> tuple[float, float]:
+        """FID and mean KID of the fixed latent batch's images against the real features."""
+        latents = latent_batch(self.count, model.config.latent_size, self.seed)
+        images = generate_images(model.generator, latents)
+        features = extract(self.network, images).double()
+        return fid(self.real_features, features), kid(self.real_features, features, subset_size=KID_SUBSET_SIZE).mean
