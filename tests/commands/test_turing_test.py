@@ -47,4 +47,4 @@ def test_writes_a_sheet_and_scores_answers_into_mlflow(project: Path, capsys: py
 
 def test_asking_for_more_images_than_exist_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["turing-test", "--class", "rust", "--count", "50"]) == 2
-    assert "only 5 images, --count asks for 50" in capsys.readouterr().err
+    assert "(real): only 5 images, the sheet needs 50" in capsys.readouterr().err

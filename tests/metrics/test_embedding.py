@@ -6,7 +6,8 @@ import numpy as np
 import torch
 from sklearn.neighbors import KNeighborsClassifier
 
-from bsgan.metrics.embedding import tsne_figure, tsne_map
+from bsgan.metrics.embedding import tsne_map
+from bsgan.metrics.figures import tsne_figure
 
 
 def cluster(n: int, centre: float, seed: int) -> torch.Tensor:

@@ -7,7 +7,7 @@ import pytest
 import scipy.linalg
 import torch
 
-from bsgan.metrics.fidelity import fid, kid
+from bsgan.metrics.fidelity import fid, fidelity_over_sets, kid
 
 
 def features(n: int, d: int, seed: int, shift: float = 0.0) -> torch.Tensor:
@@ -58,3 +58,15 @@ def test_kid_subsets_fit_the_smaller_set_and_are_seeded() -> None:
     state = torch.get_rng_state()
     kid(real, fake, subsets=5, seed=2)
     assert torch.equal(state, torch.get_rng_state()), "the caller's random state is untouched"
+
+
+def test_repeated_sets_give_mean_and_sample_std_of_each_metric() -> None:
+    reference = features(80, 16, seed=0)
+    sets = [features(60, 16, seed=s, shift=0.5) for s in (1, 2, 3)]
+    spread = fidelity_over_sets(reference, sets, kid_subsets=20, kid_subset_size=30)
+
+    fids = [fid(reference, s) for s in sets]
+    assert spread["fid"].values == pytest.approx(fids)
+    assert spread["fid"].mean == pytest.approx(np.mean(fids)) and spread["fid"].std == pytest.approx(np.std(fids, ddof=1))
+    assert spread["kid"].values[1] == pytest.approx(kid(reference, sets[1], 20, 30).mean)
+    assert fidelity_over_sets(reference, sets[:1], kid_subsets=5, kid_subset_size=30)["fid"].std == 0.0

@@ -4,26 +4,27 @@
 (open it in any browser, no server) and its key ``rust-original.key.json``. The person marks every
 image, presses Finish, sees their score and downloads their answers;
 ``bsgan turing-test --score rust-original-answers.json`` prints accuracy with a 95% interval and
-logs it to MLflow (experiment ``gan-eval``).
+logs it to MLflow (experiment ``gan-eval``). ``dvc repro`` also writes a sheet per generator
+(``reports/gan/<generator>/turing.html``); ``--score`` finds its key there too.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import random
 from pathlib import Path
 
 from bsgan.data.prepared import read_image_set
 from bsgan.errors import InputDataError
-from bsgan.io.json_file import write_json
+from bsgan.io.json_file import read_json, write_json
 from bsgan.stages.train_gan import SOURCES, generator_name
 from bsgan.tracking import git_commit, use_experiment
 from bsgan.turing.score import Score, score
-from bsgan.turing.sheet import key, render, shuffled_items
+from bsgan.turing.sheet import make_sheet
 
 log = logging.getLogger(__name__)
+EVALUATION_DIR = Path("reports/gan")
+"""Where ``evaluate_gan`` writes one sheet per generator (``<generator>/turing.html``)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,32 +37,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", type=Path, help="the sheet's key (default: <out>/<sheet>.key.json)")
 
 
-def pick(paths: list[Path], count: int, seed: int, what: str) -> list[Path]:
-    if len(paths) < count:
-        raise InputDataError(f"{what}: only {len(paths)} images, --count asks for {count}")
-    return sorted(random.Random(seed).sample(paths, count))
-
-
 def write_sheet(label: str, source: str, count: int, seed: int, out: Path) -> Path:
     name = generator_name(label, source)
     prepared, generated = Path("data/prepared"), Path("data/generated") / name
     real = [path for row, path in read_image_set(prepared, "train") if row.label == label]
     fake = [path for row, path in read_image_set(generated, "train")]
-    items = shuffled_items(pick(real, count, seed, f"{prepared} ({label})"), pick(fake, count, seed, str(generated)), seed)
+    page_html, sheet_key = make_sheet(real, fake, count, seed, f"Real or generated? {label}", name)
     out.mkdir(parents=True, exist_ok=True)
     page = out / f"{name}.html"
-    page.write_text(render(items, f"Real or generated? {label}", name), encoding="utf-8")
-    write_json(key(items, name), out / f"{name}.key.json")
+    page.write_text(page_html, encoding="utf-8")
+    write_json(sheet_key, out / f"{name}.key.json")
     return page
 
 
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputDataError(f"{path}: not found") from None
-    except json.JSONDecodeError as exc:
-        raise InputDataError(f"{path}: not valid JSON (line {exc.lineno})") from None
+def find_key(sheet: str, out: Path) -> Path:
+    """The key of a sheet written by this command (``<out>/<sheet>.key.json``) or by ``evaluate_gan``."""
+    written_here = out / f"{sheet}.key.json"
+    by_the_stage = EVALUATION_DIR / sheet / "turing.key.json"
+    return by_the_stage if not written_here.exists() and by_the_stage.exists() else written_here
 
 
 def run(args: argparse.Namespace) -> None:
@@ -72,7 +65,7 @@ def run(args: argparse.Namespace) -> None:
         log.info("wrote %s (open it in a browser) and its key", page)
         return
     answers = read_json(args.score)
-    key_file = args.key or args.out / f"{answers.get('sheet')}.key.json"
+    key_file = args.key or find_key(str(answers.get("sheet")), args.out)
     result = score(answers, read_json(key_file), origin=str(args.score))
     print(result.line())
     log_to_mlflow(result, str(answers.get("sheet")), args.params.parent)

@@ -6,18 +6,10 @@ makes the neighbour search cheap), then embedded jointly, so every group shares 
 
 from __future__ import annotations
 
-import io
-
-import matplotlib
-
-matplotlib.use("Agg")  # files only, never a window
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
-from sklearn.decomposition import PCA  # noqa: E402
-from sklearn.manifold import TSNE  # noqa: E402
+import numpy as np
+import torch
+from sklearn.decomposition import PCA
+from sklearn.manifold import TSNE
 
 PCA_DIMENSIONS = 50
 
@@ -32,19 +24,3 @@ def tsne_map(groups: dict[str, torch.Tensor], seed: int = 0, perplexity: float =
     points = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(reduced)
     bounds = np.cumsum([0, *(len(groups[name]) for name in names)])
     return {name: points[start:end] for name, start, end in zip(names, bounds[:-1], bounds[1:], strict=True)}
-
-
-def tsne_figure(points: dict[str, np.ndarray], title: str) -> Image.Image:
-    """A scatter plot of :func:`tsne_map`'s groups, one colour each, as a PNG image."""
-    figure, axes = plt.subplots(figsize=(5, 5), dpi=100)
-    for name, xy in points.items():
-        axes.scatter(xy[:, 0], xy[:, 1], s=10, alpha=0.7, label=f"{name} ({len(xy)})")
-    axes.set_title(title)
-    axes.set_xticks([])
-    axes.set_yticks([])
-    axes.legend(loc="best", fontsize=8)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return Image.open(buffer)

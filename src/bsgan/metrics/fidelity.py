@@ -9,8 +9,10 @@ float64: an FID from reduced precision is not reported.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 from torchmetrics.image.fid import FrechetInceptionDistance
@@ -59,3 +61,30 @@ def kid(real: torch.Tensor, fake: torch.Tensor, subsets: int = 100, subset_size:
         torch.manual_seed(seed)
         mean, std = metric.compute()
     return Kid(float(mean), float(std), size)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A metric over repeated generated sets: mean and sample standard deviation (0 for one set)."""
+
+    mean: float
+    std: float
+    values: tuple[float, ...]
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        array = np.asarray(values, dtype=np.float64)
+        return cls(float(array.mean()), float(array.std(ddof=1)) if len(array) > 1 else 0.0, tuple(map(float, array)))
+
+
+def fidelity_over_sets(reference: torch.Tensor, sets: Sequence[torch.Tensor], kid_subsets: int = 100,
+                       kid_subset_size: int = 50, seed: int = 0) -> dict[str, Spread]:
+    """FID and KID of each generated feature set against ``reference``, as ``{"fid": Spread, "kid": Spread}``.
+
+    The paper's protocol (its Table 6): several independent generated sets, each the size of the
+    real set, so the spread shows how much one number can be trusted.
+    """
+    return {
+        "fid": Spread.of([fid(reference, features) for features in sets]),
+        "kid": Spread.of([kid(reference, features, kid_subsets, kid_subset_size, seed).mean for features in sets]),
+    }

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bsgan.errors import InputDataError
+
 Truth = Literal["real", "generated"]
 
 
@@ -35,6 +37,21 @@ def shuffled_items(real: list[Path], generated: list[Path], seed: int) -> list[I
     pool: list[tuple[Path, Truth]] = [(path, "real") for path in real] + [(path, "generated") for path in generated]
     random.Random(seed).shuffle(pool)
     return [Item(i, path.read_bytes(), truth, str(path)) for i, (path, truth) in enumerate(pool)]
+
+
+def pick(paths: list[Path], count: int, seed: int, what: str) -> list[Path]:
+    """``count`` of ``paths``, seeded; one clear error when there are too few."""
+    if len(paths) < count:
+        raise InputDataError(f"{what}: only {len(paths)} images, the sheet needs {count}")
+    return sorted(random.Random(seed).sample(paths, count))
+
+
+def make_sheet(real: list[Path], generated: list[Path], count: int, seed: int, title: str,
+               sheet_id: str) -> tuple[str, dict[str, object]]:
+    """The HTML page and its key for ``count`` real and ``count`` generated images drawn from the lists."""
+    what = f"sheet {sheet_id}"
+    items = shuffled_items(pick(real, count, seed, f"{what} (real)"), pick(generated, count, seed, f"{what} (generated)"), seed)
+    return render(items, title, sheet_id), key(items, sheet_id)
 
 
 def key(items: list[Item], sheet_id: str) -> dict[str, object]:

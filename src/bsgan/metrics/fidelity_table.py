@@ -1,0 +1,67 @@
+"""The FID/KID table of ``evaluate_gan`` (the paper's Table 6, with its yardsticks) as rows, Markdown and CSV.
+
+Per class, four rows: the real test split (the floor: what unseen real images score), an untrained
+generator (the ceiling: what noise scores), and the generators of the original and of the
+classically augmented train set. Columns: FID and KID against each reference set, mean and standard
+deviation over the generated sets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import Any
+
+ROWS = {"real_test": "real test split (floor)", "untrained": "untrained generator", "original": "GAN (original)",
+        "classical": "GAN (classical)"}
+REFERENCES = ("original", "classical")
+
+
+def table_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One flat row per class and row kind, from ``evaluate_gan``'s metrics (``metrics/gan.json``)."""
+    rows = []
+    for label, kinds in results.items():
+        for kind, title in ROWS.items():
+            if kind not in kinds:
+                continue
+            values = kinds[kind]
+            row: dict[str, Any] = {"class": label, "images": title, "sets": values["sets"], "set_size": values["set_size"]}
+            for reference in REFERENCES:
+                for metric in ("fid", "kid"):
+                    row[f"{metric}_{reference}"] = values[f"{metric}_{reference}"]
+                    row[f"{metric}_{reference}_std"] = values[f"{metric}_{reference}_std"]
+            row["near_copy_share"] = values.get("near_copy_share", "")
+            rows.append(row)
+    return rows
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _plus_minus(mean: float, std: float, scale: float, digits: int) -> str:
+    return f"{mean * scale:.{digits}f} ± {std * scale:.{digits}f}" if std else f"{mean * scale:.{digits}f}"
+
+
+def to_markdown(rows: list[dict[str, Any]]) -> str:
+    """A readable table: KID in units of 10^-3 (its usual scale), mean ± std over the generated sets."""
+    header = ("class", "images", "sets × size", "FID vs original", "KID×10³ vs original", "FID vs classical",
+              "KID×10³ vs classical", "near copies")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        share = row["near_copy_share"]
+        cells = [
+            row["class"], row["images"], f"{row['sets']} × {row['set_size']}",
+            _plus_minus(row["fid_original"], row["fid_original_std"], 1, 1),
+            _plus_minus(row["kid_original"], row["kid_original_std"], 1000, 1),
+            _plus_minus(row["fid_classical"], row["fid_classical_std"], 1, 1),
+            _plus_minus(row["kid_classical"], row["kid_classical_std"], 1000, 1),
+            f"{share:.1%}" if share != "" else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,107 @@
+"""``bsgan evaluate-gan`` on tiny data: untrained generators stand in for trained ones."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import mlflow
+import pytest
+import torch
+from PIL import Image
+
+from bsgan.cli import main
+from bsgan.io.json_file import write_json
+from bsgan.models.dcgan.generator_file import save_generator
+from bsgan.models.dcgan.torch_model import Generator
+
+GAN = {"classes": ["pitting", "rust"], "latent_size": 8, "generator_width": 0.0625, "device": "cpu"}
+EVAL = {"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3, "turing_count": 2, "device": "cpu"}
+GENERATORS = ("pitting-original", "pitting-classical", "rust-original", "rust-classical")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Prepared, augmented and generated tiny sets, evaluated once for every test of this module."""
+    from tests.conftest import TINY_SYNTHETIC
+
+    root = tmp_path_factory.mktemp("evaluate")
+    params = {"data": TINY_SYNTHETIC, "augment": {"target_per_class": 12}, "gan": GAN, "eval": EVAL,
+              "generate": {"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3}}
+    (root / "params.yaml").write_text(json.dumps(params))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
+        assert main(["prepare"]) == 0 and main(["augment"]) == 0
+        for seed, name in enumerate(GENERATORS):
+            torch.manual_seed(seed)
+            (root / "models/gan" / name).mkdir(parents=True)
+            save_generator(Generator(32, 8, 0.0625), 32, 0.0625, root / "models/gan" / name / "generator.pt")
+            write_json({"experiment": "gan", "run_id": f"training-{name}"}, root / "models/gan" / name / "training_run.json")
+            label, source = name.split("-")
+            assert main(["generate", "--class", label, "--source", source]) == 0
+        assert main(["evaluate-gan"]) == 0
+    return root
+
+
+def test_writes_the_fidelity_table_with_its_yardsticks(project: Path) -> None:
+    metrics = json.loads((project / "metrics/gan.json").read_text())
+    assert set(metrics) == {"pitting", "rust"}
+    rust = metrics["rust"]
+    assert set(rust) == {"real_test", "untrained", "original", "classical"}
+    assert rust["original"]["sets"] == 2 and rust["original"]["set_size"] == 5  # 2 disjoint sets of the 5 train images
+    assert rust["real_test"]["sets"] == 1 and rust["real_test"]["set_size"] == 2
+    for kind in rust.values():
+        assert {"fid_original", "fid_original_std", "kid_original", "fid_classical", "kid_classical_std"} <= set(kind)
+    assert 0.0 <= rust["original"]["near_copy_share"] <= 1.0
+    # Unseen real images are far closer to the train images than an untrained generator's noise.
+    for label in metrics.values():
+        assert label["real_test"]["fid_original"] < label["untrained"]["fid_original"]
+        assert label["real_test"]["kid_classical"] < label["untrained"]["kid_classical"]
+
+    table = (project / "reports/gan/fidelity.md").read_text()
+    assert "| rust | real test split (floor) | 1 × 2 |" in table and "GAN (classical)" in table
+    assert len((project / "reports/gan/fidelity.csv").read_text().splitlines()) == 1 + 2 * 4
+
+
+def test_draws_the_pictures_of_every_generator(project: Path) -> None:
+    for name in GENERATORS:
+        out = project / "reports/gan" / name
+        for picture in ("tsne_equal", "tsne_all", "nearest_pairs", "nearest_distances", "interpolation"):
+            with Image.open(out / f"{picture}.png") as image:
+                assert image.width > 100 and image.height > 100, picture
+        with Image.open(out / "nearest_pairs.png") as grid:  # 3 pairs of 32 px images, enlarged to 64 px
+            assert grid.size == (3 * 66 + 2, 2 * 66 + 2)
+        assert (out / "turing.html").read_text().count("<figure") == 4
+        assert json.loads((out / "turing.key.json").read_text())["sheet"] == name
+
+
+def test_logs_one_run_per_generator_linked_to_its_training(project: Path) -> None:
+    mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
+    runs = mlflow.search_runs(experiment_names=["gan-eval"], output_format="list")
+    assert sorted(run.data.tags["training_run_id"] for run in runs) == sorted(f"training-{n}" for n in GENERATORS)
+    run = next(run for run in runs if run.data.tags["training_run_id"] == "training-rust-classical")
+    assert run.data.tags["class"] == "rust" and run.data.tags["source"] == "classical"
+    assert run.data.tags["dvc_stage"] == "evaluate_gan" and run.data.params["eval.fid_repeats"] == "2"
+    metrics = json.loads((project / "metrics/gan.json").read_text())["rust"]
+    assert run.data.metrics["fid_original"] == pytest.approx(metrics["classical"]["fid_original"])
+    assert run.data.metrics["real_test_fid_original"] == pytest.approx(metrics["real_test"]["fid_original"])
+    artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id)}
+    assert {"tsne_all.png", "nearest_pairs.png", "interpolation.png", "turing.html"} <= artifacts
+    assert "turing.key.json" not in artifacts
+
+
+def test_too_few_generated_images_for_the_repeats_is_one_clear_line(
+        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    params = json.loads((project / "params.yaml").read_text())
+    params["eval"]["fid_repeats"] = 3
+    (project / "other.yaml").write_text(json.dumps(params))
+    before = (project / "metrics/gan.json").read_text()
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+
+    assert main(["evaluate-gan", "--params", "other.yaml"]) == 2
+    assert "eval.fid_repeats: 3 sets of 6 pitting images need 18 generated, data/generated/pitting-original has 12" in capsys.readouterr().err
+    assert (project / "metrics/gan.json").read_text() == before, "earlier outputs are kept"
+    assert (project / "reports/gan/rust-classical/tsne_all.png").exists()
