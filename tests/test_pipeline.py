@@ -38,8 +38,10 @@ def repo(tmp_path: Path) -> Path:
     params = yaml.safe_load((PROJECT / "params.yaml").read_text())
     params["data"].update(TINY_SYNTHETIC)
     params["augment"]["target_per_class"] = 12
-    params["gan"].update(TINY_GAN)
-    params["generate"].update({"count": 5, "interpolation_pairs": 1, "interpolation_steps": 3})
+    params["gan"].update(TINY_GAN | {"eval_every": 2, "eval_count": 6})
+    params["generate"].update({"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3})
+    params["eval"].update({"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3,
+                           "turing_count": 2, "device": "cpu"})
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     run(["git", "init", "-q"], tmp_path)
     run(["dvc", "init", "-q"], tmp_path)
@@ -55,9 +57,11 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     generators = {f"{label}-{source}" for label in ("pitting", "rust") for source in ("original", "classical")}
     first = ran(run(["dvc", "repro"], repo))
     assert first == {"prepare", "augment", *(f"generate@{name}" for name in generators),
-                     *(f"train_gan_{name.split('-')[1]}@{name.split('-')[0]}" for name in generators)}
+                     *(f"train_gan_{name.split('-')[1]}@{name.split('-')[0]}" for name in generators),
+                     "evaluate_gan"}
     assert len(list((repo / "data/augmented/train/rust").glob("*.png"))) == 12
-    assert len(list((repo / "data/generated/rust-classical/train/rust").glob("*.png"))) == 5
+    assert len(list((repo / "data/generated/rust-classical/train/rust").glob("*.png"))) == 12
+    assert (repo / "reports/gan/rust-classical/turing.html").exists()
 
     assert ran(run(["dvc", "repro"], repo)) == set()
 
@@ -66,13 +70,18 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     params["augment"]["noise_std"] = 0.05
     (repo / "params.yaml").write_text(yaml.safe_dump(params))
     assert ran(run(["dvc", "repro"], repo)) == {"augment", "train_gan_classical@pitting", "train_gan_classical@rust",
-                                                "generate@pitting-classical", "generate@rust-classical"}
+                                                "generate@pitting-classical", "generate@rust-classical",
+                                                "evaluate_gan"}
 
     metrics = json.loads(run(["dvc", "metrics", "show", "--json"], repo))
     workspace = metrics[""]["data"]
     assert workspace["metrics/augment.json"]["data"] == {"train": {"pitting": 12, "rust": 12}}
     assert workspace["metrics/prepare.json"]["data"]["test"] == {"intact": 4, "pitting": 3, "rust": 2}
+    fidelity = workspace["metrics/gan.json"]["data"]
+    assert set(fidelity["rust"]) == {"real_test", "untrained", "original", "classical"}
+    assert fidelity["pitting"]["classical"]["fid_original"] > 0
 
     run(["dvc", "plots", "show", "-o", "dvc_plots"], repo)
     page = (repo / "dvc_plots/index.html").read_text()
     assert "rust-classical.csv" in page and "g_loss" in page
+    assert "plots/gan_fidelity/pitting-original.csv" in page and "kid_x1000" in page

@@ -17,7 +17,7 @@ from bsgan import __version__
 from bsgan.commands import profile, turing_test
 from bsgan.errors import BsganError
 from bsgan.quiet import quiet_third_party
-from bsgan.stages import augment, evaluate_gan, generate, prepare, train_gan
+from bsgan.stages import augment, classify, compare_tasks, evaluate_gan, generate, prepare, train_gan
 
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
     # DVC stages, in pipeline order (dvc.yaml runs exactly these)
@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "train-gan": (train_gan, "stage: train the DCGAN of one failure class on original or augmented images"),
     "generate": (generate, "stage: images from one trained generator for the tasks, plus interpolation strips"),
     "evaluate-gan": (evaluate_gan, "stage: FID/KID vs real images with yardsticks, t-SNE maps, memorisation check, blinded sheets"),
+    "classify": (classify, "stage: train the failure classifier on one task's train set, classify.repeats times"),
+    "compare-tasks": (compare_tasks, "stage: the tasks side by side: tables with intervals and p-values, DVC metrics and plots"),
     # tools
     "profile": (profile, "write a settings profile (cpu, paper) into params.yaml"),
     "turing-test": (turing_test, "a blinded real-vs-generated HTML sheet for people; --score judges their answers"),

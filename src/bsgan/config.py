@@ -281,6 +281,100 @@ class EvalConfig(_Section):
     seed: Annotated[int, Field(ge=0)] = 0
 
 
+TaskSource = Literal["real", "classical", "gan_original", "gan_classical", "augment"]
+"""Where a task's failure-class images come from: the real train split, the ``augment`` stage's classical
+images (originals excluded), a generator trained on the originals or on the classical set, or classical
+augmentation of the images the task has gathered so far (the paper's task 6)."""
+
+
+class TaskPart(_Section):
+    """One ingredient of a task's train set, per failure class."""
+
+    source: TaskSource
+    count: Annotated[int, Field(ge=0)] | Literal["all", "fill"] = "all"
+    """``all`` of the source, a fixed number, or ``fill``: as many as bring the class to ``tasks.target_per_class``."""
+
+
+class TaskDefinition(_Section):
+    """A classification task: how each failure class's train set is composed (intact stays real)."""
+
+    title: str
+    parts: list[TaskPart] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _parts_make_sense(self) -> TaskDefinition:
+        if self.parts[0].source == "augment":
+            raise ValueError("parts: 'augment' cannot come first (it augments the images gathered before it)")
+        for part in self.parts:
+            if part.source == "augment" and part.count == "all":
+                raise ValueError("parts: 'augment' has no 'all' (give a number or 'fill')")
+        return self
+
+
+def _paper_tasks() -> dict[str, TaskDefinition]:
+    def task(title: str, *parts: tuple[str, int | str]) -> TaskDefinition:
+        return TaskDefinition(title=title, parts=[TaskPart(source=s, count=c) for s, c in parts])  # type: ignore[arg-type]
+
+    return {
+        "t1_original": task("1 original", ("real", "all")),
+        "t2_original_gan": task("2 original + GAN", ("real", "all"), ("gan_original", "fill")),
+        "t3_gan_only": task("3 GAN only", ("gan_original", "fill")),
+        # classical augmentation at task time, of the real images the task keeps (not data/augmented, which
+        # also holds copies of the validation images)
+        "t4_original_classical": task("4 original + classical", ("real", "all"), ("augment", "fill")),
+        "t5_original_gan_classical": task("5 original + GAN(classical)", ("real", "all"), ("gan_classical", "fill")),
+        "t6_classical_on_gan": task("6 classical on (original + GAN)", ("real", "all"), ("gan_original", 100),
+                                    ("augment", "fill")),
+    }
+
+
+class TasksConfig(_Section):
+    """The ``tasks`` section: the registry of classification tasks (the paper's six by default)."""
+
+    target_per_class: PositiveInt = 700
+    """Train images per failure class that ``fill`` parts top up to."""
+    baseline: str = "t1_original"
+    """The task every other one is compared with (relative change, paired test)."""
+    definitions: dict[str, TaskDefinition] = Field(default_factory=_paper_tasks)
+
+    @model_validator(mode="after")
+    def _names(self) -> TasksConfig:
+        for name in self.definitions:
+            if not _CLASS_NAME.match(name):
+                raise ValueError(f"definitions: {name!r} is not a task name (lower case letters, digits, '_')")
+        if self.baseline not in self.definitions:
+            raise ValueError(f"baseline: {self.baseline!r} is not a task in tasks.definitions")
+        return self
+
+
+class ClassifyConfig(_Section):
+    """The ``classify`` section: the paper's Table 5 CNN and Table 7 training, repeated over seeds."""
+
+    epochs: PositiveInt = 100
+    batch_size: Annotated[int, Field(ge=1, le=4096)] = 32
+    lr: Annotated[float, Field(gt=0.0, le=1.0)] = 0.0002
+    beta1: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.5
+    width: Annotated[float, Field(gt=0.0, le=8.0)] = 1.0
+    """Multiplier on the paper's channels (16, 32, 64) and its dense layer (64)."""
+    repeats: Annotated[int, Field(ge=1, le=100)] = 10
+    """Trainings per task, with seeds 0..repeats-1 (same seed: same initialisation and batch order)."""
+    val_fraction: Annotated[float, Field(ge=0.0, lt=0.5)] = 0.1
+    """Share of each class's real train images held out for validation (never the test split)."""
+    final_model: Literal["last", "best"] = "last"
+    """The model that is tested: after the last epoch, or at the epoch of best validation macro F1."""
+    confidence: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.95
+    """Level of the confidence intervals over repeats."""
+    split_seed: Annotated[int, Field(ge=0)] = 0
+    """Seed of the validation split and of task-time classical augmentation (same for every task)."""
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+
+    @model_validator(mode="after")
+    def _best_needs_validation(self) -> ClassifyConfig:
+        if self.final_model == "best" and self.val_fraction == 0:
+            raise ValueError("final_model: 'best' needs a validation split (val_fraction > 0)")
+        return self
+
+
 class Params(_Section):
     """The whole ``params.yaml``."""
 
@@ -289,6 +383,8 @@ class Params(_Section):
     gan: GanConfig = Field(default_factory=GanConfig)
     generate: GenerateConfig = Field(default_factory=GenerateConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
+    tasks: TasksConfig = Field(default_factory=TasksConfig)
+    classify: ClassifyConfig = Field(default_factory=ClassifyConfig)
 
     @model_validator(mode="after")
     def _gan_fits_the_images(self) -> Params:

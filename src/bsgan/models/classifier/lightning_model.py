@@ -1,0 +1,81 @@
+"""The paper's classifier training (Table 7) as one LightningModule: cross-entropy, Adam, test scores.
+
+Images arrive as uint8 and are scaled to [-1, 1] on the device, so a whole train set stays in memory
+at a quarter of its float size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torchmetrics.classification import MulticlassAccuracy, MulticlassF1Score
+
+from bsgan.metrics.classification import score_collection, scores
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+class ClassifierTraining(pl.LightningModule):
+    """Trains ``network`` to tell ``classes`` apart; after ``trainer.test`` its scores are in ``test_scores``.
+
+    Args:
+        network: Maps ``(B, 3, H, W)`` images in [-1, 1] to ``(B, len(classes))`` logits.
+        classes: Class names in label-index order.
+        lr: Adam learning rate.
+        beta1: Adam's first-moment decay.
+
+    Example:
+        >>> model = ClassifierTraining(FailureClassifier(3, 32), ["intact", "pitting", "rust"], 2e-4, 0.5)  # doctest: +SKIP
+        >>> trainer.fit(model, train_batches, val_batches); trainer.test(model, test_batches)  # doctest: +SKIP
+    """
+
+    def __init__(self, network: nn.Module, classes: Sequence[str], lr: float, beta1: float) -> None:
+        super().__init__()
+        self.network = network
+        self.classes = list(classes)
+        self.lr = lr
+        self.beta1 = beta1
+        n = len(self.classes)
+        self.train_accuracy = MulticlassAccuracy(n, average="micro")
+        self.val_accuracy = MulticlassAccuracy(n, average="micro")
+        self.val_f1 = MulticlassF1Score(n, average="macro", zero_division=0)
+        self.test_collection = score_collection(n)
+        self.test_scores: dict[str, Any] = {}
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.network(images.float() / 127.5 - 1.0)
+
+    def training_step(self, batch: Batch, batch_idx: int) -> torch.Tensor:
+        images, labels = batch
+        logits = self(images)
+        loss = F.cross_entropy(logits, labels)
+        self.train_accuracy(logits.argmax(1), labels)
+        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(labels))
+        self.log("train/accuracy", self.train_accuracy, on_step=False, on_epoch=True)
+        return loss
+
+    def validation_step(self, batch: Batch, batch_idx: int) -> None:
+        images, labels = batch
+        logits = self(images)
+        predicted = logits.argmax(1)
+        self.val_accuracy(predicted, labels)
+        self.val_f1(predicted, labels)
+        self.log("val/loss", F.cross_entropy(logits, labels), on_epoch=True, batch_size=len(labels))
+        self.log("val/accuracy", self.val_accuracy, on_epoch=True)
+        self.log("val/macro_f1", self.val_f1, on_epoch=True)
+
+    def test_step(self, batch: Batch, batch_idx: int) -> None:
+        images, labels = batch
+        self.test_collection.update(self(images).argmax(1), labels)
+
+    def on_test_epoch_end(self) -> None:
+        self.test_scores = scores(self.test_collection.compute(), self.classes)
+        self.test_collection.reset()
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.Adam(self.network.parameters(), lr=self.lr, betas=(self.beta1, 0.999))

@@ -1,0 +1,203 @@
+"""``bsgan classify --task NAME``: one classification task, trained ``classify.repeats`` times.
+
+The task's train set is composed per its ``tasks.definitions`` entry (:mod:`bsgan.data.tasks`) after a
+validation share of each class's real train images is held out; the test set is always the real test
+split. Seeds ``0..repeats-1`` fix each repeat's initialisation and batch order.
+
+Writes ``models/classify/<task>/``: ``results.json`` (composition, every repeat's test scores, mean,
+std and confidence interval of every metric) and ``seed<N>.pt`` per repeat. MLflow: experiment
+``classify``, a parent run per task with the aggregate and a child run per repeat with its curves,
+scores, confusion matrix and model. Finished repeats are kept in ``checkpoints/classify/<task>/``, so
+a killed run goes on where it stopped (as long as the task's data and settings are unchanged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torchvision.transforms.v2.functional import pil_to_tensor
+
+from bsgan.config import Params, TaskDefinition, load_params
+from bsgan.data.images import open_rgb
+from bsgan.data.prepared import read_image_set
+from bsgan.data.tasks import classical_augmenter, compose, hold_out, plan
+from bsgan.data.tensors import load_class_bytes
+from bsgan.errors import InputDataError, ParamsError
+from bsgan.io.atomic import atomic_directory
+from bsgan.io.json_file import read_json, write_json
+from bsgan.io.lock import exclusive_lock
+from bsgan.metrics.classification import metric_names
+from bsgan.metrics.statistics import interval
+from bsgan.models.classifier.training import LabelledImages, train_classifier
+from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
+from bsgan.stages.classify_runs import ClassifyRuns
+
+log = logging.getLogger(__name__)
+GAN_SOURCES = {"gan_original": "original", "gan_classical": "classical"}
+"""Task sources drawn from a generator, and the train set that generator learnt from."""
+RESULTS_FILE = "results.json"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--task", required=True, help="a key of tasks.definitions, e.g. t1_original")
+    parser.add_argument("--generated", type=Path, default=Path("data/generated"), help="generated image sets")
+    parser.add_argument("--gan-models", type=Path, default=Path("models/gan"), help="trained generators (for run links)")
+    parser.add_argument("--out", type=Path, default=Path("models/classify"), help="one folder per task")
+    parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/classify"), help="finished repeats of unfinished runs")
+    parser.add_argument("--restart", action="store_true", help="ignore finished repeats of an earlier run")
+
+
+@dataclass(frozen=True)
+class TaskData:
+    """Everything one task trains and is tested on."""
+
+    classes: list[str]
+    train: LabelledImages
+    val: LabelledImages | None
+    test: LabelledImages
+    composition: dict[str, dict[str, int]]
+    """Train images per class and source, e.g. ``{"rust": {"real": 115, "gan_original": 585}}``."""
+    generators: list[str]
+    """Generators whose images the task uses, e.g. ``["rust-original"]``."""
+
+
+def _stack(parts: dict[str, torch.Tensor], classes: list[str]) -> LabelledImages:
+    labels = torch.cat([torch.full((len(parts[c]),), i, dtype=torch.long) for i, c in enumerate(classes) if c in parts])
+    return LabelledImages(torch.cat([parts[c] for c in classes if c in parts]), labels)
+
+
+def failure_pools(task: TaskDefinition, label: str, real: torch.Tensor, held_files: set[str],
+                  real_hashes: set[str], project: Path, generated: Path) -> dict[str, torch.Tensor]:
+    """The images each source of ``task`` offers for failure class ``label``, in file order."""
+    pools = {"real": real}
+    for source in {part.source for part in task.parts} - {"real", "augment"}:
+        if source == "classical":
+            # classical copies (not the originals); copies of held-out validation images are left out with them
+            paths = [path for row, path in read_image_set(project / SOURCES["classical"], "train")
+                     if row.label == label and row.sha256 not in real_hashes and row.source not in held_files]
+            pools[source] = torch.stack([pil_to_tensor(open_rgb(path)) for path in paths]) if paths else real[:0]
+        else:
+            folder = generated / generator_name(label, GAN_SOURCES[source])
+            if not (folder / "manifest.csv").exists():
+                raise InputDataError(f"{folder}: not found; task sources {source} need a generator of {label!r} "
+                                     f"(is it in gan.classes? run `dvc repro`)")
+            pools[source] = load_class_bytes(folder, label)[0]
+    return pools
+
+
+def load_task_data(params: Params, name: str, project: Path, generated: Path) -> TaskData:
+    """Compose task ``name``'s train set and hold out its validation images."""
+    task = params.tasks.definitions[name]
+    config = params.classify
+    prepared = project / SOURCES["original"]
+    rows = read_image_set(prepared, "train")
+    classes = sorted({row.label for row, _ in rows})
+    train: dict[str, torch.Tensor] = {}
+    val: dict[str, torch.Tensor] = {}
+    composition: dict[str, dict[str, int]] = {}
+    generators: set[str] = set()
+    for label in classes:
+        images, hashes = load_class_bytes(prepared, label)
+        files = [row.file for row, _ in rows if row.label == label]
+        keep, held = hold_out(len(images), config.val_fraction, label, config.split_seed)
+        val[label] = images[held]
+        if label == params.data.intact_class:
+            train[label], composition[label] = images[keep], {"real": len(keep)}
+            continue
+        pools = failure_pools(task, label, images[keep], {files[i] for i in held}, set(hashes), project, generated)
+        portions = plan(task, label, {source: len(pool) for source, pool in pools.items()}, params.tasks.target_per_class)
+        train[label] = compose(portions, pools, classical_augmenter(params.augment, label, config.split_seed))
+        composition[label] = {portion.source: portion.count for portion in portions}
+        generators |= {generator_name(label, GAN_SOURCES[p.source]) for p in portions if p.source in GAN_SOURCES and p.count}
+    tests = {label: load_class_bytes(prepared, label, "test")[0] for label in classes}
+    held_out = _stack(val, classes) if sum(len(v) for v in val.values()) else None
+    return TaskData(classes, _stack(train, classes), held_out, _stack(tests, classes), composition, sorted(generators))
+
+
+def fingerprint(params: Params, name: str, data: TaskData) -> str:
+    """What a repeat's result depends on: the training settings and the exact images."""
+    settings = params.classify.model_dump(mode="json", exclude={"repeats", "device", "confidence"})
+    digest = hashlib.sha256(json.dumps([settings, name, data.classes], sort_keys=True).encode())
+    for part in (data.train, data.val, data.test):
+        if part is not None:
+            digest.update(part.images.numpy().tobytes())
+            digest.update(part.labels.numpy().tobytes())
+    return digest.hexdigest()
+
+
+def summary(repeats: list[dict[str, Any]], classes: list[str], confidence: float) -> dict[str, dict[str, Any]]:
+    """Mean, std and confidence interval of every metric over the repeats."""
+    result = {}
+    for metric in metric_names(classes):
+        spread = interval([repeat["scores"][metric] for repeat in repeats], confidence)
+        result[metric] = {"mean": spread.mean, "std": spread.std, "ci_low": spread.low, "ci_high": spread.high, "n": spread.n}
+    return result
+
+
+def run_task(params: Params, name: str, args: argparse.Namespace, project: Path) -> dict[str, Any]:
+    config = params.classify
+    data = load_task_data(params, name, project, args.generated)
+    log.info("%s: train %s, validation %d, test %d", name,
+             ", ".join(f"{label} {sum(parts.values())}" for label, parts in data.composition.items()),
+             len(data.val) if data.val is not None else 0, len(data.test))
+    work = args.checkpoints / name
+    stamp = fingerprint(params, name, data)
+    if args.restart or not (work / "fingerprint.txt").exists() or (work / "fingerprint.txt").read_text() != stamp:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        (work / "fingerprint.txt").write_text(stamp)
+    training_runs = {gen: read_json(args.gan_models / gen / TRAINING_RUN_FILE).get("run_id", "unknown")
+                     for gen in data.generators if (args.gan_models / gen / TRAINING_RUN_FILE).exists()}
+    runs = ClassifyRuns(project, params, name, data.composition, training_runs, work)
+
+    repeats = []
+    for seed in range(config.repeats):
+        done = work / f"seed{seed}.json"
+        if done.exists():
+            repeats.append(read_json(done))
+            continue
+        start = time.perf_counter()
+        with runs.child(seed) as child:
+            trained = train_classifier(data.train, data.val, data.test, data.classes, config, seed, child.logger)
+            torch.save(trained.network.state_dict(), work / f"seed{seed}.pt")
+            child.finish(trained.scores, data.classes, work / f"seed{seed}.pt")
+        repeat = {"seed": seed, "epoch": trained.epoch, "seconds": round(time.perf_counter() - start, 2),
+                  "run_id": child.run_id, "scores": trained.scores}
+        write_json(repeat, done)
+        repeats.append(repeat)
+        log.info("%s seed %d: macro F1 %.3f, accuracy %.3f (%.0f s)", name, seed, trained.scores["macro_f1"],
+                 trained.scores["accuracy"], repeat["seconds"])
+
+    result = {"task": name, "title": params.tasks.definitions[name].title, "classes": data.classes,
+              "composition": data.composition, "generators": training_runs, "parent_run_id": runs.parent_id,
+              "summary": summary(repeats, data.classes, config.confidence), "repeats": repeats}
+    with atomic_directory(args.out / name) as staging:
+        write_json(result, staging / RESULTS_FILE)
+        for seed in range(config.repeats):
+            shutil.copy(work / f"seed{seed}.pt", staging / f"seed{seed}.pt")
+    runs.finish(result["summary"])
+    shutil.rmtree(work)
+    return result
+
+
+def run(args: argparse.Namespace) -> None:
+    params = load_params(args.params)
+    project = args.params.parent
+    if args.task not in params.tasks.definitions:
+        raise ParamsError(f"--task {args.task!r}: not in tasks.definitions ({', '.join(params.tasks.definitions)})")
+    if not (project / SOURCES["original"] / "manifest.csv").exists():
+        raise InputDataError(f"{project / SOURCES['original']}: not found (run `dvc repro` first)")
+    with exclusive_lock(args.checkpoints / f"{args.task}.lock", f"classifying {args.task}"):
+        result = run_task(params, args.task, args, project)
+    macro = result["summary"]["macro_f1"]
+    log.info("%s: macro F1 %.3f (%.0f%% CI %.3f-%.3f over %d repeats)", args.task, macro["mean"],
+             100 * params.classify.confidence, macro["ci_low"], macro["ci_high"], macro["n"])
