@@ -292,7 +292,8 @@ class TaskPart(_Section):
 
     source: TaskSource
     count: Annotated[int, Field(ge=0)] | Literal["all", "fill"] = "all"
-    """``all`` of the source, a fixed number, or ``fill``: as many as bring the class to ``tasks.target_per_class``."""
+    """``all`` of the source; a number (capped so the class does not pass ``tasks.target_per_class``); or
+    ``fill``: as many as bring the class to the target."""
 
 
 class TaskDefinition(_Section):

@@ -45,6 +45,7 @@ def test_a_seventh_task_is_one_registry_entry() -> None:
 
 def test_a_class_already_above_the_target_gets_nothing_added() -> None:
     assert counts("t2_original_gan", AVAILABLE | {"real": 800}) == {"real": 800, "gan_original": 0}
+    assert counts("t6_classical_on_gan", AVAILABLE | {"real": 650}) == {"real": 650, "gan_original": 50, "augment": 0}
 
 
 def test_too_few_generated_images_name_the_key_to_raise() -> None:

@@ -3,44 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import mlflow
 import pytest
-import torch
 from PIL import Image
 
 from bsgan.cli import main
-from bsgan.io.json_file import write_json
-from bsgan.models.dcgan.generator_file import save_generator
-from bsgan.models.dcgan.torch_model import Generator
+from tests.stages.generated_project import GENERATORS, generated_project
 
-GAN = {"classes": ["pitting", "rust"], "latent_size": 8, "generator_width": 0.0625, "device": "cpu"}
 EVAL = {"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3, "turing_count": 2, "device": "cpu"}
-GENERATORS = ("pitting-original", "pitting-classical", "rust-original", "rust-classical")
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Prepared, augmented and generated tiny sets, evaluated once for every test of this module."""
-    from tests.conftest import TINY_SYNTHETIC
-
-    root = tmp_path_factory.mktemp("evaluate")
-    params = {"data": TINY_SYNTHETIC, "augment": {"target_per_class": 12}, "gan": GAN, "eval": EVAL,
-              "generate": {"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3}}
-    (root / "params.yaml").write_text(json.dumps(params))
+    """The tiny generated project, evaluated once for every test of this module."""
+    root = generated_project(tmp_path_factory.mktemp("evaluate"), {"eval": EVAL})
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
         patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
-        assert main(["prepare"]) == 0 and main(["augment"]) == 0
-        for seed, name in enumerate(GENERATORS):
-            torch.manual_seed(seed)
-            (root / "models/gan" / name).mkdir(parents=True)
-            save_generator(Generator(32, 8, 0.0625), 32, 0.0625, root / "models/gan" / name / "generator.pt")
-            write_json({"experiment": "gan", "run_id": f"training-{name}"}, root / "models/gan" / name / "training_run.json")
-            label, source = name.split("-")
-            assert main(["generate", "--class", label, "--source", source]) == 0
         assert main(["evaluate-gan"]) == 0
     return root
 

@@ -54,8 +54,8 @@ def plan(task: TaskDefinition, label: str, available: Mapping[str, int], target:
             count = max(0, target - total)
         elif part.count == "all":
             count = available.get(part.source, 0)
-        else:
-            count = part.count
+        else:  # a fixed number, never past the target
+            count = min(part.count, max(0, target - total))
         if part.source != "augment" and count > available.get(part.source, 0):
             raise ParamsError(f"tasks: {task.title!r} needs {count} {label} images from {part.source}, "
                               f"which holds {available.get(part.source, 0)} ({WHERE_MORE_COME_FROM[part.source]})")

@@ -7,8 +7,10 @@ split. Seeds ``0..repeats-1`` fix each repeat's initialisation and batch order.
 Writes ``models/classify/<task>/``: ``results.json`` (composition, every repeat's test scores, mean,
 std and confidence interval of every metric) and ``seed<N>.pt`` per repeat. MLflow: experiment
 ``classify``, a parent run per task with the aggregate and a child run per repeat with its curves,
-scores, confusion matrix and model. Finished repeats are kept in ``checkpoints/classify/<task>/``, so
-a killed run goes on where it stopped (as long as the task's data and settings are unchanged).
+scores, confusion matrix and model. Finished repeats stay in ``checkpoints/classify/<task>/`` under a
+fingerprint of the task's exact images and settings: a killed run goes on where it stopped, more
+``classify.repeats`` train only the new seeds, and a rerun whose images did not change (task 1 after
+a GAN changed) trains nothing.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generated", type=Path, default=Path("data/generated"), help="generated image sets")
     parser.add_argument("--gan-models", type=Path, default=Path("models/gan"), help="trained generators (for run links)")
     parser.add_argument("--out", type=Path, default=Path("models/classify"), help="one folder per task")
-    parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/classify"), help="finished repeats of unfinished runs")
+    parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/classify"), help="finished repeats, reused while data and settings match")
     parser.add_argument("--restart", action="store_true", help="ignore finished repeats of an earlier run")
 
 
@@ -185,7 +187,6 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
         for seed in range(config.repeats):
             shutil.copy(work / f"seed{seed}.pt", staging / f"seed{seed}.pt")
     runs.finish(result["summary"])
-    shutil.rmtree(work)
     return result
 
 

@@ -22,7 +22,7 @@ from mlflow.entities import Metric, Param, RunTag
 from pytorch_lightning.loggers import MLFlowLogger
 
 from bsgan.config import Params
-from bsgan.metrics.figures import confusion_figure
+from bsgan.metrics.task_figures import confusion_figure
 from bsgan.tracking import artifact_location, flatten, git_commit, tracking_uri, use_experiment
 
 EXPERIMENT = "classify"
@@ -78,9 +78,10 @@ class ClassifyRuns:
 
     @contextmanager
     def child(self, seed: int) -> Iterator[ChildRun]:
-        """A child run for ``seed``; marked FAILED if training raises, KILLED if a later run replaces it."""
+        """A child run for ``seed``: FAILED if training raises, KILLED if interrupted (also, on the next
+        run, one whose process was killed outright)."""
         marker = self.work / f"seed{seed}.run"
-        if marker.exists():  # an earlier run of this seed was interrupted
+        if marker.exists():  # an earlier process died without closing its run
             self.client.set_terminated(marker.read_text().strip(), "KILLED")
         tags = self.tags | {"mlflow.parentRunId": self.parent_id, "seed": str(seed)}
         run = self.client.create_run(self.experiment_id, run_name=f"{self.task}-seed{seed}", tags=tags)
@@ -89,8 +90,9 @@ class ClassifyRuns:
                               artifact_location=artifact_location(self.project), run_id=run.info.run_id, log_model=False)
         try:
             yield ChildRun(self.client, run.info.run_id, logger, self.task, seed)
-        except BaseException:
-            self.client.set_terminated(run.info.run_id, "FAILED")
+        except BaseException as error:
+            self.client.set_terminated(run.info.run_id, "KILLED" if isinstance(error, KeyboardInterrupt) else "FAILED")
+            marker.unlink()
             raise
         self.client.set_terminated(run.info.run_id, "FINISHED")
         marker.unlink()

@@ -24,7 +24,7 @@ from bsgan.config import load_params
 from bsgan.errors import InputDataError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import read_json, write_json
-from bsgan.metrics.figures import confusion_figure, grouped_bars, interval_figure
+from bsgan.metrics.task_figures import confusion_figure, grouped_bars, interval_figure
 from bsgan.metrics.task_table import compare_tasks, dvc_metrics, to_csv, to_markdown
 from bsgan.stages.classify import RESULTS_FILE
 
@@ -54,7 +54,7 @@ def write_plot_data(results: dict[str, dict[str, Any]], comparison: dict, classe
     """CSV files for ``dvc plots``: macro F1 with interval, per-class F1, and (true, predicted) pairs."""
     write_csv([{"task": t, "macro_f1": rows["macro_f1"]["mean"], "ci_low": rows["macro_f1"]["ci_low"],
                 "ci_high": rows["macro_f1"]["ci_high"]} for t, rows in comparison.items()], folder / "macro_f1.csv")
-    write_csv([{"task": t, "class": label, "f1": rows[f"f1_{label}"]["mean"]}
+    write_csv([{"bar": f"{t} / {label}", "task": t, "class": label, "f1": rows[f"f1_{label}"]["mean"]}
                for t, rows in comparison.items() for label in classes], folder / "f1_per_class.csv")
     (folder / "confusion").mkdir()
     for task, result in results.items():

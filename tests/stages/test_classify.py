@@ -1,0 +1,134 @@
+"""``bsgan classify`` and ``bsgan compare-tasks`` on tiny data: all six tasks, two seeds, two epochs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import mlflow
+import pytest
+from PIL import Image
+
+import bsgan.stages.classify as classify_stage
+from bsgan.cli import main
+from bsgan.config import TasksConfig
+from tests.stages.generated_project import generated_project
+
+TASKS = list(TasksConfig().definitions)
+SETTINGS = {"tasks": {"target_per_class": 12}, "classify": {"epochs": 2, "repeats": 2, "val_fraction": 0.2, "device": "cpu"}}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every task classified and compared once for every test of this module."""
+    root = generated_project(tmp_path_factory.mktemp("classify"), SETTINGS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
+        for task in TASKS:
+            assert main(["classify", "--task", task]) == 0
+        assert main(["compare-tasks"]) == 0
+    return root
+
+
+def results(project: Path, task: str) -> dict:
+    return json.loads((project / "models/classify" / task / "results.json").read_text())
+
+
+def test_each_task_trains_on_its_composition(project: Path) -> None:
+    # tiny data: pitting 6 real train images (1 held out for validation), rust 5 (1 held out), intact 10 (2)
+    assert results(project, "t1_original")["composition"] == {"intact": {"real": 8}, "pitting": {"real": 5}, "rust": {"real": 4}}
+    assert results(project, "t2_original_gan")["composition"]["rust"] == {"real": 4, "gan_original": 8}
+    assert results(project, "t3_gan_only")["composition"]["pitting"] == {"gan_original": 12}
+    assert results(project, "t4_original_classical")["composition"]["rust"] == {"real": 4, "augment": 8}
+    assert results(project, "t5_original_gan_classical")["composition"]["pitting"] == {"real": 5, "gan_classical": 7}
+    t6 = results(project, "t6_classical_on_gan")
+    assert t6["composition"]["pitting"] == {"real": 5, "gan_original": 7, "augment": 0}, "100 GAN images asked, 7 fill the class"
+    assert t6["generators"] == {"pitting-original": "training-pitting-original", "rust-original": "training-rust-original"}
+
+
+def test_results_hold_every_seed_and_the_interval(project: Path) -> None:
+    result = results(project, "t2_original_gan")
+    assert [r["seed"] for r in result["repeats"]] == [0, 1]
+    scores = [r["scores"]["macro_f1"] for r in result["repeats"]]
+    macro = result["summary"]["macro_f1"]
+    assert macro["mean"] == pytest.approx(sum(scores) / 2) and macro["n"] == 2
+    assert macro["ci_low"] <= macro["mean"] <= macro["ci_high"]
+    assert sum(map(sum, result["repeats"][0]["scores"]["confusion"])) == 4 + 3 + 2, "the whole real test split"
+    assert (project / "models/classify/t2_original_gan/seed1.pt").exists()
+
+
+def test_mlflow_has_a_parent_per_task_and_a_child_per_seed(project: Path) -> None:
+    mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
+    runs = mlflow.search_runs(experiment_names=["classify"], output_format="list")
+    parents = {r.info.run_name: r for r in runs if "mlflow.parentRunId" not in r.data.tags}
+    assert sorted(parents) == sorted(TASKS)
+    parent = parents["t5_original_gan_classical"]
+    assert parent.data.metrics["macro_f1_mean"] == pytest.approx(results(project, "t5_original_gan_classical")["summary"]["macro_f1"]["mean"])
+    assert parent.data.params["task.composition.rust.gan_classical"] == "8"
+    children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
+    assert sorted(r.data.tags["seed"] for r in children) == ["0", "1"]
+    child = children[0]
+    assert child.data.tags["task"] == "t5_original_gan_classical" and child.info.status == "FINISHED"
+    assert "pitting-classical:training-pitting-classical" in child.data.tags["generator_runs"]
+    assert "test/f1_rust" in child.data.metrics and "train/loss" in child.data.metrics
+    history = mlflow.MlflowClient().get_metric_history(child.info.run_id, "train/loss")
+    assert len(history) == 2, "one point per epoch"
+    artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(child.info.run_id)}
+    assert {"confusion_matrix.png", "model"} <= artifacts
+
+
+def test_compare_tasks_writes_tables_metrics_and_plots(project: Path) -> None:
+    metrics = json.loads((project / "metrics/classify.json").read_text())
+    assert list(metrics) == TASKS
+    assert {"macro_f1", "accuracy", "f1_rust", "macro_f1_ci_low", "macro_f1_p"} <= set(metrics["t4_original_classical"])
+    assert metrics["t1_original"]["macro_f1_p"] is None, "the baseline is not tested against itself"
+    table = (project / "reports/classify/tasks.md").read_text()
+    assert "| 6 classical on (original + GAN) |" in table and "rust F1" in table and "baseline" in table
+    assert len((project / "reports/classify/tasks.csv").read_text().splitlines()) == 1 + 6 * (4 + 3 * 3)
+    for picture in ("macro_f1.png", "f1_per_class.png", "confusion_t3_gan_only.png"):
+        with Image.open(project / "reports/classify" / picture) as image:
+            assert image.width > 200
+    confusion = (project / "plots/classify/confusion/t1_original.csv").read_text().splitlines()
+    assert confusion[0] == "actual,predicted" and len(confusion) == 1 + 2 * 9, "two seeds of 9 test images"
+
+
+def test_a_killed_run_resumes_and_more_repeats_train_only_new_seeds(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+    trained: list[int] = []
+    real_train = classify_stage.train_classifier
+
+    def interrupted_at_seed_1(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if args[5] == 1:
+            raise KeyboardInterrupt
+        trained.append(args[5])
+        return real_train(*args, **kwargs)
+
+    params = json.loads((project / "params.yaml").read_text())
+    params["classify"]["repeats"] = 3
+    params["classify"]["lr"] = 0.001  # new settings: nothing earlier is reused
+    (project / "more.yaml").write_text(json.dumps(params))
+    before = (project / "models/classify/t1_original/results.json").read_text()
+    monkeypatch.setattr(classify_stage, "train_classifier", interrupted_at_seed_1)
+    assert main(["classify", "--task", "t1_original", "--params", "more.yaml"]) == 130
+    assert trained == [0]
+    assert (project / "models/classify/t1_original/results.json").read_text() == before, "outputs unchanged"
+
+    trained.clear()
+    monkeypatch.setattr(classify_stage, "train_classifier", lambda *a, **k: trained.append(a[5]) or real_train(*a, **k))
+    assert main(["classify", "--task", "t1_original", "--params", "more.yaml"]) == 0
+    assert trained == [1, 2], "seed 0 was kept"
+    assert [r["seed"] for r in results(project, "t1_original")["repeats"]] == [0, 1, 2]
+    mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
+    statuses = {r.info.status for r in mlflow.search_runs(experiment_names=["classify"], output_format="list")
+                if r.data.tags.get("seed") == "1" and r.data.tags.get("task") == "t1_original"}
+    assert statuses == {"FINISHED", "KILLED"}, "the interrupted child is marked, the retrained one finished"
+
+
+def test_an_unknown_task_is_one_clear_line(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(project)
+    assert main(["classify", "--task", "t9_missing"]) == 2
+    assert "--task 't9_missing': not in tasks.definitions (t1_original, t2_original_gan," in capsys.readouterr().err
