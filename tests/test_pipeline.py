@@ -15,6 +15,8 @@ import yaml
 from tests.conftest import TINY_GAN, TINY_SYNTHETIC
 
 PROJECT = Path(__file__).parents[1]
+TASKS = ("t1_original", "t2_original_gan", "t3_gan_only", "t4_original_classical", "t5_original_gan_classical",
+         "t6_classical_on_gan")
 pytestmark = pytest.mark.slow
 
 
@@ -42,6 +44,8 @@ def repo(tmp_path: Path) -> Path:
     params["generate"].update({"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3})
     params["eval"].update({"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3,
                            "turing_count": 2, "device": "cpu"})
+    params["tasks"]["target_per_class"] = 12
+    params["classify"].update({"epochs": 1, "repeats": 2, "val_fraction": 0.2, "device": "cpu"})
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     run(["git", "init", "-q"], tmp_path)
     run(["dvc", "init", "-q"], tmp_path)
@@ -58,25 +62,32 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     first = ran(run(["dvc", "repro"], repo))
     assert first == {"prepare", "augment", *(f"generate@{name}" for name in generators),
                      *(f"train_gan_{name.split('-')[1]}@{name.split('-')[0]}" for name in generators),
-                     "evaluate_gan"}
+                     "evaluate_gan", *(f"classify@{task}" for task in TASKS), "compare_tasks"}
     assert len(list((repo / "data/augmented/train/rust").glob("*.png"))) == 12
     assert len(list((repo / "data/generated/rust-classical/train/rust").glob("*.png"))) == 12
     assert (repo / "reports/gan/rust-classical/turing.html").exists()
 
     assert ran(run(["dvc", "repro"], repo)) == set()
 
-    # A changed augmentation retrains the generators of the augmented sets only.
+    # A changed augmentation retrains the generators of the augmented sets only, and reruns the tasks
+    # (those whose images did not change find their finished seeds and train nothing).
     params = yaml.safe_load((repo / "params.yaml").read_text())
     params["augment"]["noise_std"] = 0.05
     (repo / "params.yaml").write_text(yaml.safe_dump(params))
     assert ran(run(["dvc", "repro"], repo)) == {"augment", "train_gan_classical@pitting", "train_gan_classical@rust",
                                                 "generate@pitting-classical", "generate@rust-classical",
-                                                "evaluate_gan"}
+                                                "evaluate_gan", *(f"classify@{task}" for task in TASKS), "compare_tasks"}
+
+    # A changed task reruns that task and the comparison, nothing else.
+    params["tasks"]["definitions"]["t3_gan_only"]["parts"][0]["count"] = 10
+    (repo / "params.yaml").write_text(yaml.safe_dump(params))
+    assert ran(run(["dvc", "repro"], repo)) == {"classify@t3_gan_only", "compare_tasks"}
 
     metrics = json.loads(run(["dvc", "metrics", "show", "--json"], repo))
     workspace = metrics[""]["data"]
     assert workspace["metrics/augment.json"]["data"] == {"train": {"pitting": 12, "rust": 12}}
     assert workspace["metrics/prepare.json"]["data"]["test"] == {"intact": 4, "pitting": 3, "rust": 2}
+    assert set(workspace["metrics/classify.json"]["data"]) == set(TASKS)
     fidelity = workspace["metrics/gan.json"]["data"]
     assert set(fidelity["rust"]) == {"real_test", "untrained", "original", "classical"}
     assert fidelity["pitting"]["classical"]["fid_original"] > 0
@@ -85,3 +96,4 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     page = (repo / "dvc_plots/index.html").read_text()
     assert "rust-classical.csv" in page and "g_loss" in page
     assert "plots/gan_fidelity/pitting-original.csv" in page and "kid_x1000" in page
+    assert "plots/classify/macro_f1.csv" in page and "plots/classify/confusion/t3_gan_only.csv" in page
