@@ -19,7 +19,7 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
 def test_every_dvc_stage_is_a_cli_command() -> None:
     stages = yaml.safe_load((Path(__file__).parents[1] / "dvc.yaml").read_text())["stages"]
     for name, stage in stages.items():
-        program, command = stage["cmd"].split()[:2]
+        program, command = stage.get("do", stage)["cmd"].split()[:2]  # foreach stages nest theirs under `do`
         assert program == "bsgan" and command in COMMANDS
         assert name.startswith(command.replace("-", "_")), f"stage {name} runs `bsgan {command}`"
 

@@ -15,8 +15,8 @@ import yaml
 from tests.conftest import TINY_GAN, TINY_SYNTHETIC
 
 PROJECT = Path(__file__).parents[1]
-TASKS = ("t1_original", "t2_original_gan", "t3_gan_only", "t4_original_classical", "t5_original_gan_classical",
-         "t6_classical_on_gan")
+TASKS = ("t1_original", "t3_gan_only")
+"""Two of the six tasks keep the run short; every task is one entry of the same foreach."""
 pytestmark = pytest.mark.slow
 
 
@@ -40,11 +40,12 @@ def repo(tmp_path: Path) -> Path:
     params = yaml.safe_load((PROJECT / "params.yaml").read_text())
     params["data"].update(TINY_SYNTHETIC)
     params["augment"]["target_per_class"] = 12
-    params["gan"].update(TINY_GAN | {"eval_every": 2, "eval_count": 6})
+    params["gan"].update(TINY_GAN | {"eval_every": 4, "eval_count": 6})
     params["generate"].update({"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3})
     params["eval"].update({"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3,
                            "turing_count": 2, "device": "cpu"})
     params["tasks"]["target_per_class"] = 12
+    params["tasks"]["definitions"] = {task: params["tasks"]["definitions"][task] for task in TASKS}
     params["classify"].update({"epochs": 1, "repeats": 2, "val_fraction": 0.2, "device": "cpu"})
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     run(["git", "init", "-q"], tmp_path)
