@@ -43,6 +43,17 @@ def test_paired_comparison_matches_scipy() -> None:
     assert result.wilcoxon_p == pytest.approx(0.03125)  # exact: all 6 differences positive, 2 / 2**6
 
 
+def test_the_difference_interval_agrees_with_the_t_test() -> None:
+    baseline = [0.80, 0.78, 0.83, 0.81, 0.79, 0.82]
+    gain = compare_paired([0.84, 0.80, 0.86, 0.85, 0.80, 0.85], baseline)
+    noise = compare_paired([0.82, 0.76, 0.84, 0.79, 0.80, 0.81], baseline)
+    assert 0 < gain.difference_low < gain.difference < gain.difference_high, "p < 0.05: zero lies outside"
+    assert noise.difference_low < 0 < noise.difference_high, "p > 0.05: zero lies inside"
+    differences = [t - b for t, b in zip([0.84, 0.80, 0.86, 0.85, 0.80, 0.85], baseline, strict=True)]
+    half = stats.t.ppf(0.975, 5) * stats.tstd(differences) / math.sqrt(6)
+    assert (gain.difference_low, gain.difference_high) == pytest.approx((gain.difference - half, gain.difference + half))
+
+
 def test_noise_is_not_significant() -> None:
     baseline = [0.80, 0.78, 0.83, 0.81, 0.79]
     task = [0.82, 0.76, 0.84, 0.79, 0.80]

@@ -46,6 +46,10 @@ class PairedComparison:
 
     difference: float
     """Mean of task minus baseline, per seed."""
+    difference_low: float
+    difference_high: float
+    """Confidence interval of ``difference`` (t-interval of the per-seed differences; excludes 0 exactly
+    when the t-test's p is below 1 - confidence)."""
     relative_change: float
     """The paper's Table 9: (task mean / baseline mean) - 1."""
     p_value: float
@@ -55,20 +59,21 @@ class PairedComparison:
     n: int
 
 
-def compare_paired(task: Sequence[float], baseline: Sequence[float]) -> PairedComparison:
+def compare_paired(task: Sequence[float], baseline: Sequence[float], confidence: float = 0.95) -> PairedComparison:
     """Compare per-seed values of a task with the baseline's values of the same seeds (same order)."""
     a, b = np.asarray(task, dtype=float), np.asarray(baseline, dtype=float)
     if a.shape != b.shape:
         raise ValueError(f"paired values need the same seeds: {len(a)} vs {len(b)}")
     difference = a - b
+    spread = interval(difference, confidence)
     base = float(b.mean())
     relative = float(a.mean()) / base - 1 if base else math.nan
     if len(a) < 2:
-        return PairedComparison(float(difference.mean()), relative, math.nan, math.nan, len(a))
+        return PairedComparison(spread.mean, spread.low, spread.high, relative, math.nan, math.nan, len(a))
     if not difference.any():
-        return PairedComparison(0.0, relative, 1.0, 1.0, len(a))
+        return PairedComparison(0.0, 0.0, 0.0, relative, 1.0, 1.0, len(a))
     t_p = float(stats.ttest_rel(a, b).pvalue)
     if not np.isfinite(t_p):  # identical non-zero differences: no spread, the t statistic is infinite
         t_p = 0.0
     wilcoxon_p = float(stats.wilcoxon(a, b, zero_method="zsplit").pvalue)
-    return PairedComparison(float(difference.mean()), relative, t_p, wilcoxon_p, len(a))
+    return PairedComparison(spread.mean, spread.low, spread.high, relative, t_p, wilcoxon_p, len(a))

@@ -19,15 +19,16 @@ SIGNIFICANCE = 0.05
 """p below this is marked significant (bold) in the tables; a convention, not a verdict."""
 
 Comparison = dict[str, dict[str, dict[str, Any]]]
-"""``comparison[task][metric]``: mean, std, ci_low, ci_high, n, change, p_value, wilcoxon_p."""
+"""``comparison[task][metric]``: mean, std, ci_low, ci_high, n; against the baseline: difference (mean per-seed
+task minus baseline) with its interval difference_low/high, change (relative), p_value, wilcoxon_p."""
 
 
 def per_seed(result: dict[str, Any], metric: str) -> dict[int, float]:
     return {repeat["seed"]: repeat["scores"][metric] for repeat in result["repeats"]}
 
 
-def compare_tasks(results: dict[str, dict[str, Any]], baseline: str) -> Comparison:
-    """Every task's summary with relative change and paired tests against ``baseline`` (seeds both ran)."""
+def compare_tasks(results: dict[str, dict[str, Any]], baseline: str, confidence: float = 0.95) -> Comparison:
+    """Every task's summary with its change and paired tests against ``baseline`` (over the seeds both ran)."""
     classes = results[baseline]["classes"]
     comparison: Comparison = {}
     for task, result in results.items():
@@ -35,9 +36,10 @@ def compare_tasks(results: dict[str, dict[str, Any]], baseline: str) -> Comparis
         for metric in metric_names(classes):
             ours, theirs = per_seed(result, metric), per_seed(results[baseline], metric)
             seeds = sorted(set(ours) & set(theirs))
-            paired = compare_paired([ours[s] for s in seeds], [theirs[s] for s in seeds])
+            paired = compare_paired([ours[s] for s in seeds], [theirs[s] for s in seeds], confidence)
             row = dict(result["summary"][metric])
-            row |= {"change": paired.relative_change, "p_value": None if task == baseline else paired.p_value,
+            row |= {"difference": paired.difference, "difference_low": paired.difference_low,
+                    "difference_high": paired.difference_high, "change": paired.relative_change, "p_value": None if task == baseline else paired.p_value,
                     "wilcoxon_p": None if task == baseline else paired.wilcoxon_p}
             comparison[task][metric] = row
     return comparison
@@ -84,7 +86,8 @@ def to_markdown(comparison: Comparison, titles: dict[str, str], classes: list[st
 def to_csv(comparison: Comparison) -> str:
     """One row per task and metric, every statistic a column."""
     buffer = io.StringIO()
-    fields = ["task", "metric", "mean", "std", "ci_low", "ci_high", "n", "change", "p_value", "wilcoxon_p"]
+    fields = ["task", "metric", "mean", "std", "ci_low", "ci_high", "n", "difference", "difference_low",
+              "difference_high", "change", "p_value", "wilcoxon_p"]
     writer = csv.DictWriter(buffer, fields, lineterminator="\n")
     writer.writeheader()
     for task, rows in comparison.items():

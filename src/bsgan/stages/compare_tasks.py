@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> None:
         if result["classes"] != classes:
             raise InputDataError(f"{args.results / task / RESULTS_FILE}: classes {result['classes']} differ from the "
                                  f"baseline's {classes} (rerun the tasks on the same data)")
-    comparison = compare_tasks(results, tasks.baseline)
+    comparison = compare_tasks(results, tasks.baseline, params.classify.confidence)
     titles = {task: result["title"] for task, result in results.items()}
     table = to_markdown(comparison, titles, classes, params.classify.confidence)
     with atomic_directory(args.out) as staging:
