@@ -70,3 +70,11 @@ def folder_root(tmp_path: Path) -> Path:
         for i in range(count):
             textured_photo(*size, seed=i).convert(mode).save(root / label / f"{i}.png")
     return root
+
+
+@pytest.fixture(scope="session")
+def finished_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny project through every stage, report included (built once per test session; read, don't change)."""
+    from tests.stages.finished_project import finished_project as build
+
+    return build(tmp_path_factory.mktemp("finished"))

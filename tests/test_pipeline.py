@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,8 @@ pytestmark = pytest.mark.slow
 
 def run(command: list[str], cwd: Path) -> str:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "MLFLOW_TRACKING_URI": f"sqlite:///{cwd / 'mlflow.db'}"}
+           "MLFLOW_TRACKING_URI": f"sqlite:///{cwd / 'mlflow.db'}", "GIT_AUTHOR_NAME": "test",
+           "GIT_AUTHOR_EMAIL": "test@example.com", "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"}
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -33,7 +35,7 @@ def repo(tmp_path: Path) -> Path:
     """A git + DVC repo holding the project's pipeline, code and a tiny params.yaml."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    for name in ("dvc.yaml", ".dvcignore", "data/raw/README.md"):
+    for name in ("dvc.yaml", ".dvcignore", ".gitignore", "data/raw/README.md", "reports/turing/README.md"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT / name, tmp_path / name)
     shutil.copytree(PROJECT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
@@ -63,12 +65,16 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     first = ran(run(["dvc", "repro"], repo))
     assert first == {"prepare", "augment", *(f"generate@{name}" for name in generators),
                      *(f"train_gan_{name.split('-')[1]}@{name.split('-')[0]}" for name in generators),
-                     "evaluate_gan", *(f"classify@{task}" for task in TASKS), "compare_tasks"}
+                     "evaluate_gan", *(f"classify@{task}" for task in TASKS), "compare_tasks", "report"}
     assert len(list((repo / "data/augmented/train/rust").glob("*.png"))) == 12
     assert len(list((repo / "data/generated/rust-classical/train/rust").glob("*.png"))) == 12
     assert (repo / "reports/gan/rust-classical/turing.html").exists()
+    assert "## Classification tasks" in (repo / "reports/report.md").read_text()
+    assert (repo / "reports/index.html").stat().st_size > 10_000, "pictures embedded"
 
     assert ran(run(["dvc", "repro"], repo)) == set()
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "first run"], repo)
 
     # A changed augmentation retrains the generators of the augmented sets only, and reruns the tasks
     # (those whose images did not change find their finished seeds and train nothing).
@@ -77,14 +83,21 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     (repo / "params.yaml").write_text(yaml.safe_dump(params))
     assert ran(run(["dvc", "repro"], repo)) == {"augment", "train_gan_classical@pitting", "train_gan_classical@rust",
                                                 "generate@pitting-classical", "generate@rust-classical",
-                                                "evaluate_gan", *(f"classify@{task}" for task in TASKS)}
+                                                "evaluate_gan", *(f"classify@{task}" for task in TASKS), "report"}
     # (neither task's images changed, so both reuse their finished seeds, their outputs stay the same
     # and compare_tasks has nothing new to compare)
 
     # A changed task reruns that task and the comparison, nothing else.
     params["tasks"]["definitions"]["t3_gan_only"]["parts"][0]["count"] = 10
     (repo / "params.yaml").write_text(yaml.safe_dump(params))
-    assert ran(run(["dvc", "repro"], repo)) == {"classify@t3_gan_only", "compare_tasks"}
+    assert ran(run(["dvc", "repro"], repo)) == {"classify@t3_gan_only", "compare_tasks", "report"}
+
+    # Both runs side by side: the committed one and the workspace.
+    table = run(["bsgan", "compare", "HEAD", "workspace"], repo).splitlines()
+    assert table[2] == "| task | HEAD | workspace |"
+    t1, t3 = (next(line for line in table if line.startswith(f"| {task} |")).split(" | ")[1:] for task in TASKS)
+    assert t1[0] == t1[1].rstrip(" |"), "t1 did not change"
+    assert re.fullmatch(r"\d\.\d{3} \[-?\d\.\d{3}, \d\.\d{3}\]", t3[0]), t3
 
     metrics = json.loads(run(["dvc", "metrics", "show", "--json"], repo))
     workspace = metrics[""]["data"]
@@ -95,6 +108,8 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     assert set(fidelity["rust"]) == {"real_test", "untrained", "original", "classical"}
     assert fidelity["pitting"]["classical"]["fid_original"] > 0
 
+    run(["dvc", "plots", "diff", "HEAD", "-o", "dvc_diff"], repo)
+    assert "HEAD" in (repo / "dvc_diff/index.html").read_text(), "plots of both revisions on one page"
     run(["dvc", "plots", "show", "-o", "dvc_plots"], repo)
     page = (repo / "dvc_plots/index.html").read_text()
     assert "rust-classical.csv" in page and "g_loss" in page

@@ -9,15 +9,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 
 from bsgan import __version__
-from bsgan.commands import profile, turing_test
+from bsgan.commands import compare, profile, turing_test, ui
 from bsgan.errors import BsganError
 from bsgan.quiet import quiet_third_party
-from bsgan.stages import augment, classify, compare_tasks, evaluate_gan, generate, prepare, train_gan
+from bsgan.stage_times import StageTime, record
+from bsgan.stages import augment, classify, compare_tasks, evaluate_gan, generate, prepare, report, train_gan
 
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
     # DVC stages, in pipeline order (dvc.yaml runs exactly these)
@@ -28,9 +31,16 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "evaluate-gan": (evaluate_gan, "stage: FID/KID vs real images with yardsticks, t-SNE maps, memorisation check, blinded sheets"),
     "classify": (classify, "stage: train the failure classifier on one task's train set, classify.repeats times"),
     "compare-tasks": (compare_tasks, "stage: the tasks side by side: tables with intervals and p-values, DVC metrics and plots"),
+    "report": (report, "stage: the whole experiment as one static HTML page (reports/index.html) and Markdown"),
+}
+STAGES = frozenset(COMMANDS)
+"""The DVC stages' commands: each finished run is timed into the stage-time ledger."""
+COMMANDS |= {
     # tools
     "profile": (profile, "write a settings profile (cpu, paper) into params.yaml"),
     "turing-test": (turing_test, "a blinded real-vs-generated HTML sheet for people; --score judges their answers"),
+    "compare": (compare, "the tasks' macro F1 of several DVC experiments or git revisions side by side"),
+    "ui": (ui, "serve the MLflow UI (and optuna-dashboard) on the project's tracking stores, on localhost"),
 }
 
 
@@ -47,11 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format=f"bsgan {args.stage}: %(message)s"
     )
     quiet_third_party()
+    started, clock = datetime.now().astimezone(), time.perf_counter()
     try:
         COMMANDS[args.stage][0].run(args)
     except BsganError as exc:
@@ -60,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"bsgan {args.stage}: interrupted; previous outputs are unchanged", file=sys.stderr)
         return 130
+    if args.stage in STAGES:
+        command = " ".join(word for word in argv if word not in ("-v", "--verbose"))
+        record(args.params.parent, StageTime(command, started.isoformat(timespec="seconds"), time.perf_counter() - clock))
     return 0
 
 

@@ -65,3 +65,40 @@ def use_experiment(name: str, project: Path) -> None:
     if mlflow.get_experiment_by_name(name) is None:
         mlflow.create_experiment(name, artifact_location=artifact_location(project))
     mlflow.set_experiment(name)
+
+
+def study_storage(project: Path) -> str | None:
+    """Where Optuna studies live: ``OPTUNA_STORAGE``, else ``optuna.db`` in the project once it exists."""
+    if os.environ.get("OPTUNA_STORAGE"):
+        return os.environ["OPTUNA_STORAGE"]
+    path = project / "optuna.db"
+    return f"sqlite:///{path.resolve()}" if path.exists() else None
+
+
+def find_runs(project: Path, run_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """``{run_id: (experiment_id, artifact_uri)}`` of the runs the project's tracking store has."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient(tracking_uri(project))
+    found = {}
+    for run_id in run_ids:
+        try:
+            run = client.get_run(run_id)
+        except MlflowException:
+            continue
+        found[run_id] = (run.info.experiment_id, run.info.artifact_uri)
+    return found
+
+
+def latest_run_tagged(project: Path, experiment: str, tag: str, value: str) -> str | None:
+    """The id of the newest run of ``experiment`` whose ``tag`` is ``value`` (None: no such run)."""
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri(project))
+    found = client.get_experiment_by_name(experiment)
+    if found is None:
+        return None
+    runs = client.search_runs([found.experiment_id], f"tags.{tag} = '{value}'", order_by=["attributes.start_time DESC"],
+                              max_results=1)
+    return runs[0].info.run_id if runs else None

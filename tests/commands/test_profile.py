@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bsgan.commands.profile import apply_profile, available_profiles
+from bsgan.commands.profile import apply_profile, available_profiles, profile_differences
 from bsgan.config import load_params
 from bsgan.errors import ParamsError
 
@@ -44,3 +44,10 @@ def test_the_shipped_params_equal_the_cpu_profile() -> None:
 def test_unknown_profile_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(ParamsError, match=r"profile 'gpu' does not exist \(available: cpu, paper\)"):
         apply_profile("gpu", tmp_path / "params.yaml")
+
+
+def test_profile_differences_tell_which_profile_params_are() -> None:
+    shipped = load_params(PROJECT / "params.yaml").model_dump(mode="json")
+    assert profile_differences("cpu", shipped) == [], "params.yaml ships the cpu profile"
+    paper = profile_differences("paper", shipped)
+    assert "gan.loops: 1200 -> 30000" in paper and "data.image_size: 32 -> 96" in paper

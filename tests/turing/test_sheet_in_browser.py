@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bsgan.turing.score import score
 from bsgan.turing.sheet import key, render, shuffled_items
+from tests.browser import chrome, console_errors, needs_chromium
 from tests.inputs import textured_photo
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="Debian's chromium and chromium-driver are not installed")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def browser():  # noqa: ANN201 - a selenium WebDriver
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    yield driver
-    driver.quit()
+    with chrome() as driver:
+        yield driver
 
 
 def write_sheet(tmp_path: Path) -> tuple[Path, dict[str, object]]:
@@ -68,4 +58,4 @@ def test_a_person_marks_every_image_and_gets_their_score(browser, tmp_path: Path
     (tmp_path / "answers.json").write_text(json.dumps(answers))
     assert score(answers, sheet_key).correct == 5
     browser.save_screenshot(str(tmp_path / "sheet.png"))
-    assert [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []
+    assert console_errors(browser) == []

@@ -7,6 +7,7 @@ params.yaml are kept. The result is validated before it is written, so a bad pro
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import logging
 from importlib import resources
@@ -43,13 +44,22 @@ def _overlay(target: Any, profile: dict[str, Any], prefix: str = "") -> list[str
     return changes
 
 
-def apply_profile(name: str, params_path: Path, dry_run: bool = False) -> list[str]:
-    """Overlay profile ``name`` onto ``params_path``; return the changes made."""
+def read_profile(name: str) -> dict[str, Any]:
     if name not in available_profiles():
         raise ParamsError(f"profile {name!r} does not exist (available: {', '.join(available_profiles())})")
+    return YAML(typ="safe").load(resources.files("bsgan.profiles").joinpath(f"{name}.yaml").read_text())
+
+
+def profile_differences(name: str, params: dict[str, Any]) -> list[str]:
+    """``key: ours -> profile's`` for every value of profile ``name`` that ``params`` (plain data) does not have."""
+    return _overlay(copy.deepcopy(params), read_profile(name))
+
+
+def apply_profile(name: str, params_path: Path, dry_run: bool = False) -> list[str]:
+    """Overlay profile ``name`` onto ``params_path``; return the changes made."""
+    profile = read_profile(name)
     yaml = YAML()
     yaml.preserve_quotes = True
-    profile = YAML(typ="safe").load(resources.files("bsgan.profiles").joinpath(f"{name}.yaml").read_text())
     try:
         params = yaml.load(params_path.read_text(encoding="utf-8"))
     except FileNotFoundError:

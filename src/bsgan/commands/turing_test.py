@@ -3,8 +3,8 @@
 ``bsgan turing-test --class rust --source original`` writes ``reports/turing/rust-original.html``
 (open it in any browser, no server) and its key ``rust-original.key.json``. The person marks every
 image, presses Finish, sees their score and downloads their answers;
-``bsgan turing-test --score rust-original-answers.json`` prints accuracy with a 95% interval and
-logs it to MLflow (experiment ``gan-eval``). ``dvc repro`` also writes a sheet per generator
+``bsgan turing-test --score rust-original-answers.json`` prints accuracy with a 95% interval, logs it
+to MLflow (experiment ``gan-eval``) and keeps it as ``<out>/<sheet>.score.json`` for ``bsgan report``. ``dvc repro`` also writes a sheet per generator
 (``reports/gan/<generator>/turing.html``); ``--score`` finds its key there too.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from dataclasses import asdict
 from pathlib import Path
 
 from bsgan.data.prepared import read_image_set
@@ -68,6 +69,7 @@ def run(args: argparse.Namespace) -> None:
     key_file = args.key or find_key(str(answers.get("sheet")), args.out)
     result = score(answers, read_json(key_file), origin=str(args.score))
     print(result.line())
+    write_json(asdict(result), args.out / f"{answers['sheet']}.score.json")  # for `bsgan report`
     log_to_mlflow(result, str(answers.get("sheet")), args.params.parent)
 
 

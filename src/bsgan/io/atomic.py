@@ -42,3 +42,12 @@ def atomic_directory(final: Path | str) -> Iterator[Path]:
         os.replace(final, old)
     os.replace(staging, final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def atomic_text(text: str, final: Path | str) -> None:
+    """Write ``text`` to ``final`` through a temporary sibling, so a reader never sees half a file."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = _staging_path(final, "tmp")
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, final)

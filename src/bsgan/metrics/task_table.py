@@ -57,6 +57,11 @@ def _number(value: float | None, digits: int = 3) -> str:
     return "–" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
+def p_text(p: float) -> str:
+    """``p=0.042``, ``p<0.001``, ``p=–`` (too few seeds)."""
+    return "p=–" if math.isnan(p) else "p<0.001" if p < 0.001 else f"p={p:.3f}"
+
+
 def _interval(row: dict[str, Any]) -> str:
     half = (row["ci_high"] - row["ci_low"]) / 2 if not math.isnan(row["ci_high"]) else math.nan
     return _number(row["mean"]) if math.isnan(half) else f"{row['mean']:.3f} ± {half:.3f}"
@@ -66,7 +71,7 @@ def _change(row: dict[str, Any]) -> str:
     if row["p_value"] is None:
         return "baseline"
     change = "–" if math.isnan(row["change"]) else f"{100 * row['change']:+.1f}%"
-    cell = f"{change} (p={_number(row['p_value'])})"
+    cell = f"{change} ({p_text(row['p_value'])})"
     return f"**{cell}**" if row["p_value"] < SIGNIFICANCE else cell
 
 

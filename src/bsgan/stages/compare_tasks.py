@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bsgan.config import load_params
+from bsgan.config import TasksConfig, load_params
 from bsgan.errors import InputDataError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import read_json, write_json
@@ -77,20 +77,26 @@ def draw(results: dict[str, dict[str, Any]], comparison: dict, classes: list[str
                          f"{task}: test split, {len(result['repeats'])} seeds added").save(folder / f"confusion_{task}.png")
 
 
-def run(args: argparse.Namespace) -> None:
-    params = load_params(args.params)
-    tasks = params.tasks
+def load_results(folder: Path, tasks: TasksConfig) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Every task's ``results.json`` (in ``tasks.definitions`` order) and their common classes."""
     results = {}
     for task in tasks.definitions:
-        path = args.results / task / RESULTS_FILE
+        path = folder / task / RESULTS_FILE
         if not path.exists():
             raise InputDataError(f"{path}: not found (run `bsgan classify --task {task}` or `dvc repro`)")
         results[task] = read_json(path)
     classes = results[tasks.baseline]["classes"]
     for task, result in results.items():
         if result["classes"] != classes:
-            raise InputDataError(f"{args.results / task / RESULTS_FILE}: classes {result['classes']} differ from the "
+            raise InputDataError(f"{folder / task / RESULTS_FILE}: classes {result['classes']} differ from the "
                                  f"baseline's {classes} (rerun the tasks on the same data)")
+    return results, classes
+
+
+def run(args: argparse.Namespace) -> None:
+    params = load_params(args.params)
+    tasks = params.tasks
+    results, classes = load_results(args.results, tasks)
     comparison = compare_tasks(results, tasks.baseline, params.classify.confidence)
     titles = {task: result["title"] for task, result in results.items()}
     table = to_markdown(comparison, titles, classes, params.classify.confidence)

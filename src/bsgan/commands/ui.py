@@ -1,0 +1,135 @@
+"""``bsgan ui``: the MLflow UI on this project's tracking store (and optuna-dashboard on its study storage).
+
+Serves on localhost only, prints the addresses once the UI answers, and stops both servers on Ctrl-C.
+With ``MLFLOW_TRACKING_URI`` pointing at a tracking server there is nothing to start: that server
+already has the UI, and its address is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from bsgan.errors import BsganError
+from bsgan.tracking import artifact_location, study_storage, tracking_uri
+
+log = logging.getLogger(__name__)
+HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+DASHBOARD_PORT = 8080
+START_TIMEOUT_S = 120
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=HOST, help="address to listen on (default: %(default)s, this machine only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="MLflow UI port (default: %(default)s)")
+    parser.add_argument("--dashboard-port", type=int, default=DASHBOARD_PORT,
+                        help="optuna-dashboard port, when a study storage exists (default: %(default)s)")
+
+
+def base_url(host: str = HOST, port: int = DEFAULT_PORT) -> str:
+    return f"http://{host}:{port}"
+
+
+TRAINING_LAYOUT = "workflowType=machine_learning"
+"""MLflow 3's UI opens in its GenAI layout; this query selects the runs-and-metrics one our runs need."""
+
+
+def run_url(base: str, experiment_id: str, run_id: str) -> str:
+    """A run's page in the MLflow UI."""
+    return f"{base}/#/experiments/{experiment_id}/runs/{run_id}?{TRAINING_LAYOUT}"
+
+
+def runs_url(base: str, experiment_id: str) -> str:
+    """An experiment's table of runs."""
+    return f"{base}/#/experiments/{experiment_id}/runs?{TRAINING_LAYOUT}"
+
+
+def compare_url(base: str, experiment_ids: list[str], run_ids: list[str]) -> str:
+    """The UI's side-by-side view of ``run_ids`` (params, metrics, plots)."""
+    query = urlencode({"runs": json.dumps(run_ids), "experiments": json.dumps(sorted(set(experiment_ids)))}, quote_via=quote)
+    return f"{base}/#/compare-runs?{query}&{TRAINING_LAYOUT}"
+
+
+def experiments_url(base: str) -> str:
+    return f"{base}/#/experiments?{TRAINING_LAYOUT}"
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, timeout_s: float = START_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BsganError(f"the server for {url} exited with code {process.returncode} (is the port in use?)")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise BsganError(f"{url} did not answer within {timeout_s:.0f} s")
+
+
+def start(command: list[str]) -> subprocess.Popen:
+    """A server in its own process group, so stopping it stops its workers too; its log goes to stderr,
+    leaving stdout to the addresses."""
+    return subprocess.Popen(command, start_new_session=True, stdout=sys.stderr)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def mlflow_command(project: Path, host: str, port: int) -> list[str]:
+    command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", tracking_uri(project),
+               "--host", host, "--port", str(port)]
+    artifacts = artifact_location(project)
+    return command + (["--default-artifact-root", artifacts] if artifacts else [])
+
+
+def dashboard_command(storage: str, host: str, port: int) -> list[str] | None:
+    """optuna-dashboard on ``storage``, or None (with the reason logged) when it cannot start."""
+    if importlib.util.find_spec("optuna_dashboard") is None:
+        log.info("a study storage exists (%s); `pip install optuna-dashboard` to browse it", storage)
+        return None
+    return [sys.executable, "-m", "optuna_dashboard", storage, "--host", host, "--port", str(port)]
+
+
+def run(args: argparse.Namespace) -> None:
+    project = args.params.parent
+    uri = tracking_uri(project)
+    if uri.startswith(("http://", "https://")):
+        print(f"MLflow UI: {uri} (the tracking server of MLFLOW_TRACKING_URI)", flush=True)
+        return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the servers in `finally` on a plain kill too
+    servers = []
+    try:
+        servers.append(start(mlflow_command(project, args.host, args.port)))
+        url = base_url(args.host, args.port)
+        wait_until_answering(url, servers[-1])
+        print(f"MLflow UI: {url}  (experiments: {experiments_url(url)})", flush=True)
+        storage = study_storage(project)
+        if storage is not None and (command := dashboard_command(storage, args.host, args.dashboard_port)):
+            servers.append(start(command))
+            dashboard = base_url(args.host, args.dashboard_port)
+            wait_until_answering(dashboard, servers[-1])
+            print(f"optuna-dashboard: {dashboard}", flush=True)
+        print("Ctrl-C stops the servers.", flush=True)
+        servers[0].wait()
+    finally:
+        for server in servers:
+            stop(server)

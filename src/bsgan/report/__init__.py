@@ -1,0 +1,1 @@
+"""The report stage's parts: sections as Markdown, figures, verdicts, and the self-contained HTML page."""

@@ -1,0 +1,65 @@
+"""The report's Markdown as one self-contained HTML page: every image embedded, no server, no internet.
+
+markdown-it-py renders the Markdown (CommonMark with tables; raw HTML in the text is escaped, so a
+task title in params.yaml cannot inject markup). Image paths, relative to the report's folder, are
+replaced by ``data:`` URIs; links (blinded sheets, MLflow artifacts) stay relative to the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from bsgan.errors import InputDataError
+
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1, h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; }
+h2 { margin-top: 2em; }
+table { border-collapse: collapse; margin: .8em 0; display: block; overflow-x: auto; }
+th, td { border: 1px solid #ccc; padding: .25em .55em; text-align: right; vertical-align: top; }
+th:first-child, td:first-child { text-align: left; }
+td strong { background: #fff1a8; }
+li strong, p strong { background: none; }
+img { max-width: 100%; image-rendering: pixelated; vertical-align: top; }
+code { background: #f3f3f3; padding: 0 .2em; }
+"""
+
+
+def slug(text: str) -> str:
+    """``Classification tasks`` -> ``classification-tasks`` (the anchors the contents line links to)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def data_uri(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputDataError(f"{path}: picture not found (run `dvc repro`)") from None
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _embed(tokens: list[Token], folder: Path) -> None:
+    """Give headings ids and replace every image's relative path by the image's bytes."""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            token.attrSet("id", slug(tokens[index + 1].content))
+        for child in token.children or []:
+            if child.type == "image":
+                child.attrSet("src", data_uri(folder / str(child.attrGet("src"))))
+
+
+def to_html(markdown: str, folder: Path, title: str) -> str:
+    """The page for ``markdown`` whose image paths are relative to ``folder``."""
+    renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = renderer.parse(markdown)
+    _embed(tokens, folder)
+    body = renderer.renderer.render(tokens, renderer.options, {})
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n")

@@ -1,0 +1,176 @@
+"""The report's sections as Markdown: header, data, GANs, tasks, tracking.
+
+Each function takes what it shows (already read and computed) and returns Markdown; image paths are
+relative to the report's folder. The same text is ``report.md`` and, rendered, ``index.html``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bsgan.metrics.task_table import SIGNIFICANCE, Comparison, p_text
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def duration(seconds: float) -> str:
+    """``47 s``, ``12 min 5 s``, ``1 h 3 min``."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+@dataclass(frozen=True)
+class Header:
+    data_source: str
+    profile: str
+    commit: str
+    date: str
+    stage_seconds: dict[str, tuple[int, float]]
+    """Per stage: how many runs of it the pipeline has, and their summed time (the ledger's latest)."""
+    missing_times: list[str]
+    """Pipeline commands with no recorded time (run before the ledger existed, or elsewhere)."""
+
+
+def header(facts: Header) -> str:
+    total = sum(seconds for _, seconds in facts.stage_seconds.values())
+    times = _table(["stage", "runs", "time"], [[stage, str(runs), duration(seconds)]
+                                                for stage, (runs, seconds) in facts.stage_seconds.items()])
+    missing = (f"\nNo time recorded for: {', '.join(f'`{c}`' for c in facts.missing_times)}; the total leaves them out.\n"
+               if facts.missing_times else "")
+    return (f"# bsgan report\n\n"
+            f"| | |\n|---|---|\n| data | {facts.data_source} |\n| profile | {facts.profile} |\n"
+            f"| git commit | `{facts.commit}` |\n| written | {facts.date} |\n"
+            f"| run time | {duration(total)} (sum of each stage's last run, this report excluded) |\n\n"
+            f"Time per stage (the last run of each; a stage DVC skipped keeps its earlier time):\n\n{times}{missing}\n"
+            "Contents: [data](#data) · [generators](#generators) · [classification tasks](#classification-tasks) · "
+            "[runs in MLflow](#runs-in-mlflow)\n")
+
+
+def data_section(counts: Mapping[str, Mapping[str, int]], augmented: Mapping[str, int], sheets: list[tuple[str, str]]) -> str:
+    """Counts per class and split (plus the classical set's size) and the real train contact sheets."""
+    classes = sorted({label for split in counts.values() for label in split})
+    rows = [[label, str(counts.get("train", {}).get(label, 0)), str(counts.get("test", {}).get(label, 0)),
+             str(augmented[label]) if label in augmented else "–"] for label in classes]
+    pictures = "\n\n".join(f"![{title}]({path})" for title, path in sheets)
+    return (f"## Data\n\n{_table(['class', 'train', 'test', 'classical set (train)'], rows)}\n"
+            f"Real train images (up to 100 per class, evenly spaced through the set):\n\n{pictures}\n")
+
+
+@dataclass(frozen=True)
+class GeneratorPictures:
+    """Paths (relative to the report) of one generator's pictures."""
+
+    name: str
+    real_sheet: str
+    generated_sheet: str
+    training: str
+    tsne_equal: str
+    tsne_all: str
+    interpolation: str
+    nearest_pairs: str
+    nearest_distances: str
+    turing_sheet: str
+    turing_score: str | None
+    """The expert test's result line, when someone's answers were scored."""
+
+
+def generator_section(pictures: GeneratorPictures) -> str:
+    expert = (f"Blinded expert test ([sheet]({pictures.turing_sheet})): {pictures.turing_score}"
+              if pictures.turing_score else
+              f"Blinded expert test: no answers scored yet. Open [the sheet]({pictures.turing_sheet}), then "
+              f"`bsgan turing-test --score <answers.json>`.")
+    return (f"### {pictures.name}\n\n"
+            f"| real train images | generated images |\n|---|---|\n"
+            f"| ![real]({pictures.real_sheet}) | ![generated]({pictures.generated_sheet}) |\n\n"
+            f"![training curves]({pictures.training})\n\n"
+            f"| t-SNE, equal counts | t-SNE, all generated |\n|---|---|\n"
+            f"| ![t-SNE equal]({pictures.tsne_equal}) | ![t-SNE all]({pictures.tsne_all}) |\n\n"
+            f"Latent interpolation (top) against pixel blending of the same end images:\n\n"
+            f"![interpolation]({pictures.interpolation})\n\n"
+            f"Memorisation check: the closest generated (top) and real train (bottom) pairs, and every generated "
+            f"image's distance to its nearest train image against real test images':\n\n"
+            f"![nearest pairs]({pictures.nearest_pairs}) ![nearest distances]({pictures.nearest_distances})\n\n"
+            f"{expert}\n")
+
+
+def gan_section(fidelity_table: str, generators: list[GeneratorPictures]) -> str:
+    return ("## Generators\n\n"
+            "FID and KID (× 10³) against the original train images and the classical set, mean ± std over the "
+            "generated sets. The real test split is the floor (what unseen real images score); the untrained "
+            "generator is where training starts. Near copies: generated images closer to a train image than "
+            "almost every real test image is.\n\n"
+            f"{fidelity_table}\n" + "\n".join(generator_section(g) for g in generators))
+
+
+def _cell_number(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+
+def composition_table(compositions: Mapping[str, Mapping[str, Mapping[str, int]]], titles: Mapping[str, str],
+                      classes: list[str]) -> str:
+    """Each task's train images per class and where they came from."""
+    rows = [[titles[task]] + [", ".join(f"{source} {count}" for source, count in composition.get(label, {}).items())
+                              for label in classes]
+            for task, composition in compositions.items()]
+    return _table(["task", *classes], rows)
+
+
+def tasks_section(comparison: Comparison, titles: Mapping[str, str], compositions: Mapping[str, Any], classes: list[str],
+                  baseline: str, paper_tables: str, verdicts: Mapping[str, str], caveat: str) -> str:
+    """The tasks side by side: compositions, the paper-layout tables, figures and verdicts."""
+    macro = [[titles[t], _cell_number(rows["macro_f1"]["mean"]),
+              f"{_cell_number(rows['macro_f1']['ci_low'])} – {_cell_number(rows['macro_f1']['ci_high'])}",
+              "baseline" if t == baseline else
+              f"{100 * rows['macro_f1']['difference']:+.1f} ({p_text(rows['macro_f1']['p_value'])})"]
+             for t, rows in comparison.items()]
+    for row, task in zip(macro, comparison, strict=True):
+        p = comparison[task]["macro_f1"]["p_value"]
+        if p is not None and p < SIGNIFICANCE:
+            row[3] = f"**{row[3]}**"
+    lines = "\n".join(f"- {sentence}" for sentence in verdicts.values())
+    confusions = " ".join(f"![confusion {task}](classify/confusion_{task}.png)" for task in comparison)
+    return ("## Classification tasks\n\n"
+            f"Each task trains the same classifier on a different train set and is tested on the untouched real test "
+            f"split; the baseline is **{titles[baseline]}**. Train images per class:\n\n"
+            f"{composition_table(compositions, titles, classes)}\n"
+            "### Verdicts\n\n"
+            f"{lines}\n\n{caveat}\n\n"
+            "### Macro F1\n\n"
+            f"{_table(['task', 'macro F1', 'interval', 'change in points (p)'], macro)}\n"
+            "![macro F1 per task](classify/macro_f1.png)\n\n"
+            f"{paper_tables.replace('### ', '#### ')}\n"
+            "### F1 per class\n\n![F1 per class](classify/f1_per_class.png)\n\n"
+            f"### Confusion matrices (test split, all seeds added)\n\n{confusions}\n")
+
+
+@dataclass(frozen=True)
+class RunLink:
+    what: str
+    run_id: str
+    ui_url: str | None
+    """The run's page in ``bsgan ui`` (None when the run is not in this tracking store)."""
+    artifacts: str | None
+    """Relative path to the run's artifact folder, when artifacts are local files."""
+
+
+def tracking_section(links: list[RunLink], ui_command: str, experiments_url: str, compare_url: str | None) -> str:
+    rows = [[link.what, f"[{link.run_id[:8]}]({link.ui_url})" if link.ui_url else f"`{link.run_id[:8]}` (not in this store)",
+             f"[files]({link.artifacts})" if link.artifacts else "–"] for link in links]
+    compare = (f"[The tasks side by side]({compare_url}) opens the UI's comparison of the tasks' parent runs "
+               "(composition, mean, std and interval of every metric). " if compare_url else "")
+    return ("## Runs in MLflow\n\n"
+            f"Start the MLflow UI on this project's tracking store with `{ui_command}` (it prints the address; the links "
+            f"assume the default one), then follow the links below or open [the experiments]({experiments_url}). "
+            f"{compare}The *files* links open each run's artifacts straight from disk.\n\n"
+            + _table(["run", "MLflow UI", "artifacts"], rows))
