@@ -44,7 +44,7 @@ def test_the_markdown_report_has_every_section(finished_project: Path) -> None:
     for heading in ("# bsgan report", "## Data", "## Generators", "### rust-classical", "## Classification tasks",
                     "### Verdicts", "## Runs in MLflow"):
         assert f"\n{heading}\n" in f"\n{report}", heading
-    assert "| profile | custom: " in report, "tiny settings are no shipped profile"
+    assert "- **profile**: custom: " in report, "tiny settings are no shipped profile"
     assert "| classify | 6 |" in report and "| train-gan | 4 |" in report, "time per stage from the ledger"
     assert "| rust | real test split (floor) |" in report and "untrained generator" in report
     assert "| 6 classical on (original + GAN) |" in report

@@ -22,8 +22,9 @@ body { font: 15px/1.45 system-ui, sans-serif; max-width: 1200px; margin: 2em aut
 h1, h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; }
 h2 { margin-top: 2em; }
 table { border-collapse: collapse; margin: .8em 0; display: block; overflow-x: auto; }
-th, td { border: 1px solid #ccc; padding: .25em .55em; text-align: right; vertical-align: top; }
-th:first-child, td:first-child { text-align: left; }
+th, td { border: 1px solid #ccc; padding: .25em .55em; text-align: right; vertical-align: top; white-space: nowrap; }
+th { text-align: left; background: #f6f6f6; }
+td:first-child { text-align: left; }
 td strong { background: #fff1a8; }
 li strong, p strong { background: none; }
 img { max-width: 100%; image-rendering: pixelated; vertical-align: top; }

@@ -7,6 +7,7 @@ relative to the report's folder. The same text is ``report.md`` and, rendered, `
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,16 +43,22 @@ class Header:
     """Pipeline commands with no recorded time (run before the ledger existed, or elsewhere)."""
 
 
+def _grouped(commands: list[str]) -> str:
+    """``prepare, train-gan × 4, ...``: commands counted per stage."""
+    stages = Counter(command.split()[0] for command in commands)
+    return ", ".join(f"`{stage}`" + (f" × {count}" if count > 1 else "") for stage, count in stages.items())
+
+
 def header(facts: Header) -> str:
     total = sum(seconds for _, seconds in facts.stage_seconds.values())
     times = _table(["stage", "runs", "time"], [[stage, str(runs), duration(seconds)]
                                                 for stage, (runs, seconds) in facts.stage_seconds.items()])
-    missing = (f"\nNo time recorded for: {', '.join(f'`{c}`' for c in facts.missing_times)}; the total leaves them out.\n"
-               if facts.missing_times else "")
+    missing = (f"\nNo time recorded for {_grouped(facts.missing_times)} (run before the ledger existed, or with "
+               f"other params); the total leaves them out.\n" if facts.missing_times else "")
     return (f"# bsgan report\n\n"
-            f"| | |\n|---|---|\n| data | {facts.data_source} |\n| profile | {facts.profile} |\n"
-            f"| git commit | `{facts.commit}` |\n| written | {facts.date} |\n"
-            f"| run time | {duration(total)} (sum of each stage's last run, this report excluded) |\n\n"
+            f"- **data**: {facts.data_source}\n- **profile**: {facts.profile}\n"
+            f"- **git commit**: {facts.commit}\n- **written**: {facts.date}\n"
+            f"- **run time**: {duration(total)} (sum of each stage's last run, this report excluded)\n\n"
             f"Time per stage (the last run of each; a stage DVC skipped keeps its earlier time):\n\n{times}{missing}\n"
             "Contents: [data](#data) · [generators](#generators) · [classification tasks](#classification-tasks) · "
             "[runs in MLflow](#runs-in-mlflow)\n")

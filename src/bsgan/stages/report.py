@@ -72,7 +72,7 @@ def data_source(params: Params) -> str:
 def commit_line(project: Path) -> str:
     commit = git_commit(project)
     done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project, capture_output=True, text=True)
-    return commit + (" (with uncommitted changes)" if done.returncode == 0 and done.stdout.strip() else "")
+    return f"`{commit}`" + (" (with uncommitted changes)" if done.returncode == 0 and done.stdout.strip() else "")
 
 
 def pipeline_commands(params: Params) -> dict[str, list[str]]:
