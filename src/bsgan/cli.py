@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bsgan import __version__
-from bsgan.commands import compare, profile, turing_test, ui
+from bsgan.commands import compare, profile, tune, turing_test, ui
 from bsgan.errors import BsganError
 from bsgan.quiet import quiet_third_party
 from bsgan.stage_times import StageTime, record
@@ -39,6 +39,7 @@ COMMANDS |= {
     # tools
     "profile": (profile, "write a settings profile (cpu, paper) into params.yaml"),
     "turing-test": (turing_test, "a blinded real-vs-generated HTML sheet for people; --score judges their answers"),
+    "tune": (tune, "an Optuna study of one class's GAN settings (KID or FID at a fixed budget); --export-best"),
     "compare": (compare, "the tasks' macro F1 of several DVC experiments or git revisions side by side"),
     "ui": (ui, "serve the MLflow UI (and optuna-dashboard) on the project's tracking stores, on localhost"),
 }
@@ -49,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bsgan {__version__}")
     subcommands = parser.add_subparsers(dest="stage", required=True, metavar="<command>")
     for name, (module, summary) in COMMANDS.items():
-        sub = subcommands.add_parser(name, help=summary, description=module.__doc__)
+        sub = subcommands.add_parser(name, help=summary, description=module.__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # keep examples as written
         sub.add_argument("--params", type=Path, default=Path("params.yaml"), help="params file (default: %(default)s)")
         sub.add_argument("-v", "--verbose", action="store_true", help="debug logging")
         module.add_arguments(sub)

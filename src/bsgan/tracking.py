@@ -67,14 +67,6 @@ def use_experiment(name: str, project: Path) -> None:
     mlflow.set_experiment(name)
 
 
-def study_storage(project: Path) -> str | None:
-    """Where Optuna studies live: ``OPTUNA_STORAGE``, else ``optuna.db`` in the project once it exists."""
-    if os.environ.get("OPTUNA_STORAGE"):
-        return os.environ["OPTUNA_STORAGE"]
-    path = project / "optuna.db"
-    return f"sqlite:///{path.resolve()}" if path.exists() else None
-
-
 def find_runs(project: Path, run_ids: list[str]) -> dict[str, tuple[str, str]]:
     """``{run_id: (experiment_id, artifact_uri)}`` of the runs the project's tracking store has."""
     from mlflow import MlflowClient
@@ -102,3 +94,19 @@ def latest_run_tagged(project: Path, experiment: str, tag: str, value: str) -> s
     runs = client.search_runs([found.experiment_id], f"tags.{tag} = '{value}'", order_by=["attributes.start_time DESC"],
                               max_results=1)
     return runs[0].info.run_id if runs else None
+
+
+def experiment_id(project: Path, name: str) -> str:
+    """The id of experiment ``name`` (created on first use), safe when several processes start at once.
+
+    A new SQLite store creates its tables on first contact; two processes doing that together collide,
+    so the first contact happens under a lock beside the store.
+    """
+    from mlflow import MlflowClient
+
+    from bsgan.io.lock import exclusive_lock
+
+    with exclusive_lock(project / "mlflow.db.lock", "opening the MLflow store", wait=True):
+        client = MlflowClient(tracking_uri(project))
+        found = client.get_experiment_by_name(name)
+        return found.experiment_id if found else client.create_experiment(name, artifact_location=artifact_location(project))

@@ -57,17 +57,24 @@ def profile_differences(name: str, params: dict[str, Any]) -> list[str]:
 
 def apply_profile(name: str, params_path: Path, dry_run: bool = False) -> list[str]:
     """Overlay profile ``name`` onto ``params_path``; return the changes made."""
-    profile = read_profile(name)
+    return apply_overrides(read_profile(name), params_path, f"{params_path} with profile {name}", dry_run)
+
+
+def apply_overrides(overrides: dict[str, Any], params_path: Path, origin: str, dry_run: bool = False) -> list[str]:
+    """Write ``overrides`` (nested like params.yaml) into ``params_path``, keeping its comments; return the changes.
+
+    The result is validated first: overrides that make bad params change nothing.
+    """
     yaml = YAML()
     yaml.preserve_quotes = True
     try:
         params = yaml.load(params_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ParamsError(f"{params_path}: params file not found") from None
-    changes = _overlay(params, profile)
+    changes = _overlay(params, overrides)
     buffer = io.StringIO()
     yaml.dump(params, buffer)
-    parse_params(YAML(typ="safe").load(buffer.getvalue()), origin=f"{params_path} with profile {name}")
+    parse_params(YAML(typ="safe").load(buffer.getvalue()), origin=origin)
     if changes and not dry_run:
         params_path.write_text(buffer.getvalue(), encoding="utf-8")
     return changes

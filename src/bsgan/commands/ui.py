@@ -22,7 +22,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from bsgan.errors import BsganError
-from bsgan.tracking import artifact_location, study_storage, tracking_uri
+from bsgan.tracking import artifact_location, tracking_uri
+from bsgan.tune.storage import exists as study_storage
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
@@ -106,7 +107,7 @@ def dashboard_command(storage: str, host: str, port: int) -> list[str] | None:
     if importlib.util.find_spec("optuna_dashboard") is None:
         log.info("a study storage exists (%s); `pip install optuna-dashboard` to browse it", storage)
         return None
-    return [sys.executable, "-m", "optuna_dashboard", storage, "--host", host, "--port", str(port)]
+    return [str(Path(sys.executable).parent / "optuna-dashboard"), storage, "--host", host, "--port", str(port)]
 
 
 def run(args: argparse.Namespace) -> None:

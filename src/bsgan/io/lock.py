@@ -16,8 +16,8 @@ class LockedError(BsganError):
 
 
 @contextmanager
-def exclusive_lock(path: Path, what: str) -> Iterator[None]:
-    """Hold ``path`` locked for the block; fail at once (no waiting) if another process holds it.
+def exclusive_lock(path: Path, what: str, wait: bool = False) -> Iterator[None]:
+    """Hold ``path`` locked for the block; fail at once if another process holds it (or, with ``wait``, queue).
 
     The operating system releases the lock when the holder exits, also when it is killed, so a
     stale lock file never blocks a later run.
@@ -26,7 +26,7 @@ def exclusive_lock(path: Path, what: str) -> Iterator[None]:
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LockedError(f"{path}: another process is {what}; wait for it or stop it") from None
         yield
