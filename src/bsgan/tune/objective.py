@@ -20,10 +20,14 @@ import torch
 
 from bsgan.config import GanConfig, TuneConfig
 from bsgan.errors import BsganError
+from bsgan.metrics.features import extract
+from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.models.dcgan.fidelity_probe import FidelityProbe
+from bsgan.models.dcgan.fidelity_probe import KID_SUBSET_SIZE
+from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.lightning_model import DCGAN, GanDivergedError
 from bsgan.models.dcgan.progress import sample_grid
+from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.training import fit
 from bsgan.tune import space
 from bsgan.tune.runs import StudyRuns
@@ -53,12 +57,18 @@ class TrialReporter(pl.Callback):
 
     def __init__(self, trial: optuna.Trial, study: Study, run_id: str) -> None:
         self.trial, self.study, self.run_id = trial, study, run_id
-        self.probe = FidelityProbe(study.network, study.real_features, study.tune.report_every, study.tune.eval_count,
-                                   study.gan.seed, Path(tempfile.gettempdir()) / "unused.csv")
         self.value = math.nan
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self.study.network.to(pl_module.device)
+
+    def measure(self, model: DCGAN) -> float:
+        """The study metric of the fixed latent batch's images (only that one: FID alone costs seconds on a CPU)."""
+        latents = latent_batch(self.study.tune.eval_count, model.config.latent_size, model.config.seed)
+        features = extract(self.study.network, generate_images(model.generator, latents)).double()
+        if self.study.tune.metric == "kid":
+            return kid(self.study.real_features, features, subset_size=KID_SUBSET_SIZE).mean
+        return fid(self.study.real_features, features)
 
     def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any,
                            batch_idx: int) -> None:
@@ -67,15 +77,15 @@ class TrialReporter(pl.Callback):
         loop = pl_module.loop_index(batch_idx) + 1
         if loop % self.study.tune.report_every and loop != self.study.tune.loops:
             return
-        fid_value, kid_value = self.probe.measure(pl_module)
-        value = kid_value if self.study.tune.metric == "kid" else fid_value
+        value = self.measure(pl_module)
+        metric = self.study.tune.metric
         if not math.isfinite(value):
-            raise TrialFailed(f"diverged: {self.study.tune.metric.upper()} is {value} at loop {loop}")
+            raise TrialFailed(f"diverged: {metric.upper()} is {value} at loop {loop}")
         self.value = value
-        self.study.runs.log_metrics(self.run_id, {"fid": fid_value, "kid": kid_value}, loop)
+        self.study.runs.log_metrics(self.run_id, {metric: value}, loop)
         self.trial.report(value, loop)
         if self.trial.should_prune():
-            raise optuna.TrialPruned(f"pruned at loop {loop}: {self.study.tune.metric} {value:.4g}")
+            raise optuna.TrialPruned(f"pruned at loop {loop}: {metric} {value:.4g}")
 
     def _log_losses(self, model: DCGAN) -> None:
         for row in model.history:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mlflow import MlflowClient
-from mlflow.entities import RunStatus
 from PIL import Image
 
 from bsgan.tracking import experiment_id, git_commit, tracking_uri
@@ -25,6 +23,8 @@ class StudyRuns:
     """The MLflow runs of one study, written through one client (safe across threads and processes)."""
 
     def __init__(self, project: Path, study: str, tags: dict[str, str], params: dict[str, Any]) -> None:
+        from mlflow import MlflowClient  # slow to import: only when a study runs
+
         self.experiment_id = experiment_id(project, EXPERIMENT)
         self.client = MlflowClient(tracking_uri(project))
         self.study = study
@@ -78,5 +78,5 @@ class StudyRuns:
             self.client.log_metric(self.parent_id, key, value)
         if artifacts is not None:
             self.client.log_artifacts(self.parent_id, str(artifacts), "study")
-        self.client.set_terminated(self.parent_id, RunStatus.to_string(RunStatus.FINISHED))
+        self.client.set_terminated(self.parent_id, "FINISHED")
 
