@@ -137,6 +137,20 @@ def test_the_pruner_stops_a_clearly_worse_trial_early(project: Path, monkeypatch
     assert pruned.data.tags["state"] == "pruned" and pruned.data.tags["reason"].startswith("pruned at loop 2")
 
 
+def test_an_interrupted_study_stays_consistent_and_resumes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def ctrl_c(self: objective.TrialReporter, model: DCGAN) -> float:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as interrupted:
+        interrupted.setattr(objective.TrialReporter, "measure", ctrl_c)
+        assert main([*COMMAND, "--study", "i", "--trials", "2"]) == 130
+    assert [t.state.name for t in load(project, "i").trials] == ["FAIL"], "marked failed, not left running"
+    assert main([*COMMAND, "--study", "i", "--trials", "1"]) == 0
+    assert [t.state.name for t in load(project, "i").trials] == ["FAIL", "COMPLETE"]
+    _, runs = trial_runs(project, "i")
+    assert {r.data.tags["trial"]: r.data.tags["reason"] for r in runs}["0"] == "interrupted"
+
+
 def workers(project: Path, storage: str | None, count: int, trials: int) -> list[subprocess.CompletedProcess]:
     env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "OPTUNA_STORAGE")}
     extra = ["--storage", storage] if storage else []

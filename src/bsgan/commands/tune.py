@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import statistics
 import tempfile
 from pathlib import Path
@@ -115,6 +116,10 @@ def summary(study: optuna.Study) -> dict[str, float]:
     return numbers
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project = args.params.parent
@@ -127,6 +132,7 @@ def run(args: argparse.Namespace) -> None:
                                                 "generator": generator_name(args.label, args.source)},
                          flatten({"tune": params.tune.model_dump(mode="json")}))
         inputs = shared_inputs(args, params, project, runs)
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a worker as Ctrl-C does: the trial is marked failed
         try:
             study.optimize(lambda trial: run_trial(trial, inputs), n_trials=args.trials, timeout=args.timeout,
                            catch=(TrialFailed,), gc_after_trial=True)

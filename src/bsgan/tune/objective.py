@@ -113,7 +113,10 @@ def run_trial(trial: optuna.Trial, study: Study) -> float:
     except torch.OutOfMemoryError as exc:
         study.runs.end_trial(run_id, "failed", f"out of memory: {str(exc).splitlines()[0]}")
         raise TrialFailed(f"out of memory: {str(exc).splitlines()[0]}") from None
-    except BaseException as exc:  # Ctrl-C or a bug: the run says so, and it propagates
+    except (KeyboardInterrupt, SystemExit):  # Lightning turns Ctrl-C into SystemExit; Optuna must see the interrupt
+        study.runs.end_trial(run_id, "failed", "interrupted")
+        raise KeyboardInterrupt from None
+    except BaseException as exc:  # a bug: the run says so, and it propagates
         study.runs.end_trial(run_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
     study.runs.log_image(run_id, sample_grid(model), "samples.png")
