@@ -132,11 +132,12 @@ def run(args: argparse.Namespace) -> None:
                                                 "generator": generator_name(args.label, args.source)},
                          flatten({"tune": params.tune.model_dump(mode="json")}))
         inputs = shared_inputs(args, params, project, runs)
-        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a worker as Ctrl-C does: the trial is marked failed
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a worker as Ctrl-C does: trial marked failed
         try:
             study.optimize(lambda trial: run_trial(trial, inputs), n_trials=args.trials, timeout=args.timeout,
                            catch=(TrialFailed,), gc_after_trial=True)
         finally:  # also after Ctrl-C: the study is consistent (the interrupted trial is marked failed)
+            signal.signal(signal.SIGTERM, previous)
             numbers = summary(study)
             with tempfile.TemporaryDirectory(prefix="bsgan-study-") as folder:
                 written = write_plots(study, Path(folder))
