@@ -62,9 +62,7 @@ def use_experiment(name: str, project: Path) -> None:
     import mlflow
 
     mlflow.set_tracking_uri(tracking_uri(project))
-    if mlflow.get_experiment_by_name(name) is None:
-        mlflow.create_experiment(name, artifact_location=artifact_location(project))
-    mlflow.set_experiment(name)
+    mlflow.set_experiment(experiment_id=experiment_id(project, name))
 
 
 def find_runs(project: Path, run_ids: list[str]) -> dict[str, tuple[str, str]]:

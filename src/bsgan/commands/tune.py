@@ -24,11 +24,10 @@ import optuna
 from optuna.trial import TrialState
 
 from bsgan.config import Params, TuneConfig, load_params
-from bsgan.data.tensors import load_class_bytes, load_class_images
+from bsgan.data.tensors import load_class_images
 from bsgan.errors import InputDataError, ParamsError
-from bsgan.metrics.features import cached_features
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.stages.train_gan import FEATURE_CACHE, SOURCES, generator_name
+from bsgan.stages.train_gan import SOURCES, generator_name, real_train_features
 from bsgan.tracking import flatten
 from bsgan.tune import space
 from bsgan.tune.export import export_best
@@ -92,14 +91,11 @@ def open_study(args: argparse.Namespace, params: Params, project: Path) -> optun
 
 
 def shared_inputs(args: argparse.Namespace, params: Params, project: Path, runs: StudyRuns) -> Study:
-    prepared = project / SOURCES["original"]
     if not (project / SOURCES[args.source] / "manifest.csv").exists():
         raise InputDataError(f"{project / SOURCES[args.source]}: not found (run `dvc repro` up to the augment stage first)")
     network = InceptionFeatures()
-    real, hashes = load_class_bytes(prepared, args.label)
-    features = cached_features(network, real, hashes, project / FEATURE_CACHE).double()
-    return Study(args.label, load_class_images(project / SOURCES[args.source], args.label), features, network,
-                 params.gan, params.tune, runs)
+    return Study(args.label, load_class_images(project / SOURCES[args.source], args.label),
+                 real_train_features(network, args.label, project), network, params.gan, params.tune, runs)
 
 
 def summary(study: optuna.Study) -> dict[str, float]:

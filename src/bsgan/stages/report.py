@@ -153,9 +153,9 @@ def run_links(project: Path, params: Params, results: dict[str, dict[str, Any]],
                 evaluation = latest_run_tagged(project, "gan-eval", "training_run_id", training)
                 if evaluation:
                     wanted.append((f"GAN evaluation {name}", evaluation))
-    parents = [result["parent_run_id"] for result in results.values() if result.get("parent_run_id")]
-    wanted += [(f"task {result['title']} (parent of {len(result['repeats'])} seeds)", result["parent_run_id"])
-               for result in results.values() if result.get("parent_run_id")]
+    parents = {result["parent_run_id"]: f"task {result['title']} (parent of {len(result['repeats'])} seeds)"
+               for result in results.values() if result.get("parent_run_id")}
+    wanted += [(what, run_id) for run_id, what in parents.items()]
     found = find_runs(project, [run_id for _, run_id in wanted])
     links = []
     for what, run_id in wanted:

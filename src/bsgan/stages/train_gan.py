@@ -115,13 +115,19 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     return args.models / name
 
 
-def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> FidelityProbe:
-    """FID/KID against the class's real (prepared) train images, also for a generator of the augmented set."""
-    network = InceptionFeatures()
+def real_train_features(network: InceptionFeatures, label: str, project: Path) -> torch.Tensor:
+    """Float64 features of the class's real (prepared) train images, through the feature cache: what every
+    generator of the class is judged against, also one of the augmented set."""
     real, hashes = load_class_bytes(project / SOURCES["original"], label)
-    features = cached_features(network, real, hashes, project / FEATURE_CACHE).double()
+    return cached_features(network, real, hashes, project / FEATURE_CACHE).double()
+
+
+def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> FidelityProbe:
+    """FID/KID during training against the class's real train images."""
+    network = InceptionFeatures()
     config = params.gan
-    return FidelityProbe(network, features, config.eval_every, config.eval_count, config.seed, curve)
+    return FidelityProbe(network, real_train_features(network, label, project), config.eval_every, config.eval_count,
+                         config.seed, curve)
 
 
 def run(args: argparse.Namespace) -> None:

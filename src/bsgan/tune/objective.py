@@ -20,14 +20,11 @@ import torch
 
 from bsgan.config import GanConfig, TuneConfig
 from bsgan.errors import BsganError
-from bsgan.metrics.features import extract
 from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.models.dcgan.fidelity_probe import KID_SUBSET_SIZE
-from bsgan.models.dcgan.latent import latent_batch
+from bsgan.models.dcgan.fidelity_probe import KID_SUBSET_SIZE, probe_features
 from bsgan.models.dcgan.lightning_model import DCGAN, GanDivergedError
 from bsgan.models.dcgan.progress import sample_grid
-from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.training import fit
 from bsgan.tune import space
 from bsgan.tune.runs import StudyRuns
@@ -64,8 +61,7 @@ class TrialReporter(pl.Callback):
 
     def measure(self, model: DCGAN) -> float:
         """The study metric of the fixed latent batch's images (only that one: FID alone costs seconds on a CPU)."""
-        latents = latent_batch(self.study.tune.eval_count, model.config.latent_size, model.config.seed)
-        features = extract(self.study.network, generate_images(model.generator, latents)).double()
+        features = probe_features(self.study.network, model, self.study.tune.eval_count, model.config.seed)
         if self.study.tune.metric == "kid":
             return kid(self.study.real_features, features, subset_size=KID_SUBSET_SIZE).mean
         return fid(self.study.real_features, features)

@@ -14,6 +14,7 @@ from typing import Any
 from PIL import Image
 
 from bsgan.tracking import experiment_id, git_commit, tracking_uri
+from bsgan.tune.space import choice_label
 
 EXPERIMENT = "tune"
 STATUS = {"complete": "FINISHED", "pruned": "FINISHED", "failed": "FAILED"}
@@ -54,7 +55,7 @@ class StudyRuns:
         tags = self.tags | {"role": "trial", "trial": str(number), "mlflow.parentRunId": self.parent_id, "state": "running"}
         run = self.client.create_run(self.experiment_id, run_name=f"{self.study}-trial-{number}", tags=tags)
         for key, value in values.items():
-            self.client.log_param(run.info.run_id, key, ("+".join(value) or "none") if isinstance(value, list) else value)
+            self.client.log_param(run.info.run_id, key, choice_label(value))
         return run.info.run_id
 
     def log_metrics(self, run_id: str, metrics: dict[str, float], step: int) -> None:

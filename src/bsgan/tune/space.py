@@ -29,15 +29,15 @@ def suggest(trial: optuna.Trial, space: dict[str, Any]) -> dict[str, Any]:
                 values[name] = trial.suggest_float(name, dimension.low, dimension.high, step=dimension.step, log=dimension.log)
         elif isinstance(dimension, SearchChoices):
             # Optuna stores choices as plain values; lists (diffaug) go by their index, shown as text.
-            labels = [_label(choice) for choice in dimension.choices]
+            labels = [choice_label(choice) for choice in dimension.choices]
             values[name] = dimension.choices[labels.index(trial.suggest_categorical(name, labels))]
         else:
             values[name] = dimension
     return values
 
 
-def _label(choice: Any) -> Any:
-    """A choice as Optuna can store it: lists become ``"translation+color"`` (``"none"`` when empty)."""
+def choice_label(choice: Any) -> Any:
+    """A value as Optuna and MLflow store it: lists become ``"translation+color"`` (``"none"`` when empty)."""
     if isinstance(choice, list):
         return "+".join(choice) or "none"
     return choice
@@ -48,7 +48,7 @@ def from_trial_params(params: dict[str, Any], space: dict[str, Any]) -> dict[str
     values: dict[str, Any] = {}
     for name, dimension in space.items():
         if isinstance(dimension, SearchChoices):
-            labels = [_label(choice) for choice in dimension.choices]
+            labels = [choice_label(choice) for choice in dimension.choices]
             values[name] = dimension.choices[labels.index(params[name])]
         elif isinstance(dimension, SearchRange):
             values[name] = params[name]

@@ -72,7 +72,11 @@ class FidelityProbe(pl.Callback):
 
     def measure(self, model: DCGAN) -> tuple[float, float]:
         """FID and mean KID of the fixed latent batch's images against the real features."""
-        latents = latent_batch(self.count, model.config.latent_size, self.seed)
-        images = generate_images(model.generator, latents)
-        features = extract(self.network, images).double()
+        features = probe_features(self.network, model, self.count, self.seed)
         return fid(self.real_features, features), kid(self.real_features, features, subset_size=KID_SUBSET_SIZE).mean
+
+
+def probe_features(network: InceptionFeatures, model: DCGAN, count: int, seed: int) -> torch.Tensor:
+    """Float64 features of ``count`` images the generator makes from the fixed latent batch of ``seed``."""
+    latents = latent_batch(count, model.config.latent_size, seed)
+    return extract(network, generate_images(model.generator, latents)).double()
