@@ -14,40 +14,34 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import platform
-import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
 
-from bsgan.config import ClassifyConfig, load_params
+from bsgan.config import ClassifyConfig, Params, load_params
 from bsgan.models.classifier.lightning_model import ClassifierTraining
 from bsgan.models.classifier.torch_model import FailureClassifier
-from bsgan.models.classifier.training import LabelledImages, batches
-from bsgan.models.dcgan.training import resolve_accelerator, torch_device
+from bsgan.models.classifier.training import LabelledImages, batches, make_trainer
 from bsgan.quiet import quiet_third_party
+from bsgan.runtime import configure_threads, cpu_has_fast_bf16, to_channels_last, torch_device
+from common import autocast, best_of, machine, table
 
 CLASSES = ["intact", "pitting", "rust"]
-
-
-def seconds(run: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
+LAYOUTS = ("contiguous", "channels_last")
 
 
 def ours(data: LabelledImages, config: ClassifyConfig, epochs: int) -> Callable[[], None]:
+    """Our LightningModule under the Trainer ``bsgan classify`` uses (no validation, no test: training speed)."""
     def train() -> None:
         torch.manual_seed(0)
         network = FailureClassifier(len(CLASSES), data.images.shape[-1], config.width)
+        if config.channels_last:
+            to_channels_last(network)
         model = ClassifierTraining(network, CLASSES, config.lr, config.beta1)
-        trainer = pl.Trainer(max_epochs=epochs, accelerator=resolve_accelerator(config.device), devices=1, logger=False,
-                             enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
-                             num_sanity_val_steps=0)
-        trainer.fit(model, batches(data, config.batch_size, seed=0))
+        make_trainer(config, epochs).fit(model, batches(data, config.batch_size, seed=0))
     return train
 
 
@@ -56,18 +50,49 @@ def plain(data: LabelledImages, config: ClassifyConfig, epochs: int, device: tor
     def train() -> None:
         torch.manual_seed(0)
         network = FailureClassifier(len(CLASSES), data.images.shape[-1], config.width).to(device)
+        if config.channels_last:
+            to_channels_last(network)
         optimiser = torch.optim.Adam(network.parameters(), lr=config.lr, betas=(config.beta1, 0.999))
         network.train()
         for _ in range(epochs):
             for images, labels in batches(data, config.batch_size, seed=0):
-                images, labels = images.to(device), labels.to(device)
-                loss = F.cross_entropy(network(images.float() / 127.5 - 1.0), labels)
+                with autocast(config.precision, device):
+                    loss = F.cross_entropy(network(images.float() / 127.5 - 1.0), labels)
                 optimiser.zero_grad(set_to_none=True)
                 loss.backward()
                 optimiser.step()
-        if device.type == "cuda":
-            torch.cuda.synchronize()
     return train
+
+
+def measure(params: Params, images: int = 2030, epochs: int = 2, repeats: int = 2,
+            precisions: tuple[str, ...] = ("32", "bf16"), layouts: tuple[str, ...] = LAYOUTS) -> dict[str, Any]:
+    """Epochs/s of ours and the plain loop on ``images`` random images of ``data.image_size``, per variant."""
+    config, size = params.classify, params.data.image_size
+    device = torch_device(config.device)
+    generator = torch.Generator().manual_seed(0)
+    data = LabelledImages(torch.randint(0, 256, (images, 3, size, size), dtype=torch.uint8, generator=generator),
+                          torch.randint(0, len(CLASSES), (images,), generator=generator)).to(device)  # as the stage does
+    rows, skipped = [], []
+    for precision in precisions:
+        if precision == "bf16" and device.type == "cpu" and not cpu_has_fast_bf16():
+            skipped.append("bf16 skipped: this CPU has no native bf16 kernels (AVX512-BF16/AMX)")
+            continue
+        for layout in layouts:
+            variant = config.model_copy(update={"precision": precision, "channels_last": layout == "channels_last"})
+            times = best_of({"ours": ours(data, variant, epochs), "plain": plain(data, variant, epochs, device)}, repeats, device)
+            rows.append({"precision": precision, "layout": layout, "ours_epochs_per_s": epochs / times["ours"],
+                         "plain_epochs_per_s": epochs / times["plain"], "ratio": times["plain"] / times["ours"]})
+    return {"device": device.type, "machine": machine(device), "image_size": size, "images": images,
+            "batch_size": config.batch_size, "width": config.width, "rows": rows, "skipped": skipped}
+
+
+def markdown(result: dict[str, Any]) -> str:
+    rows = [[r["precision"], r["layout"], f"{r['ours_epochs_per_s']:.3f}", f"{r['plain_epochs_per_s']:.3f}", f"{r['ratio']:.3f}",
+             f"{r['ours_epochs_per_s'] * result['images']:.0f}"] for r in result["rows"]]
+    lines = [f"Classifier training on {result['device']} ({result['machine']}): {result['images']} images of "
+             f"{result['image_size']}x{result['image_size']}, batch {result['batch_size']}, width {result['width']}", "",
+             table(["precision", "layout", "ours epochs/s", "plain epochs/s", "ours / plain", "ours images/s"], rows)]
+    return "\n".join(lines + (["", *result["skipped"]] if result["skipped"] else []))
 
 
 def main() -> None:
@@ -79,30 +104,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
     quiet_third_party()
+    configure_threads()
     logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
-
-    params = load_params(args.params)
-    config = params.classify
-    size = params.data.image_size
-    generator = torch.Generator().manual_seed(0)
-    data = LabelledImages(torch.randint(0, 256, (args.images, 3, size, size), dtype=torch.uint8, generator=generator),
-                          torch.randint(0, len(CLASSES), (args.images,), generator=generator))
-    runs = {"ours": ours(data, config, args.epochs), "plain": plain(data, config, args.epochs, torch_device(config.device))}
-    for run in runs.values():  # warm-up
-        run()
-    times = dict.fromkeys(runs, float("inf"))
-    for _ in range(args.repeats):
-        for name, run in runs.items():
-            times[name] = min(times[name], seconds(run))
-    rate = {name: args.epochs / t for name, t in times.items()}
-    result = {"machine": platform.processor() or platform.machine(), "threads": torch.get_num_threads(),
-              "device": str(torch_device(config.device)), "image_size": size, "images": args.images,
-              "batch_size": config.batch_size, "width": config.width,
-              "ours_epochs_per_s": rate["ours"], "plain_epochs_per_s": rate["plain"], "ratio": rate["ours"] / rate["plain"]}
-    print(f"classifier training, {args.images} images of {size}x{size}, batch {config.batch_size}, width {config.width}, "
-          f"{result['device']}, {result['threads']} threads\n")
-    print("| ours epochs/s | plain epochs/s | ours / plain | ours images/s |\n|---|---|---|---|")
-    print(f"| {rate['ours']:.3f} | {rate['plain']:.3f} | {result['ratio']:.3f} | {rate['ours'] * args.images:.0f} |")
+    result = measure(load_params(args.params), args.images, args.epochs, args.repeats)
+    print(markdown(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2) + "\n")

@@ -1,59 +1,40 @@
 """GAN training speed: our Lightning module against a plain PyTorch loop of the same networks and recipe.
 
-    .venv/bin/python bench/gan_speed.py [--params params.yaml] [--loops 60] [--json bench/results/gan_speed.json]
+    .venv/bin/python bench/gan_speed.py [--params params.yaml] [--loops 60] [--json out.json]
 
 Both sides train the networks and recipe of ``params.yaml``'s ``gan`` section at ``data.image_size``
-on random images, at the same precision, measured side by side in one process (best of
-``--repeats``). FLOPs per loop are counted by :class:`torch.utils.flop_counter.FlopCounterMode` on one
-plain loop; the peak is a large square matmul measured here and now. Not a test: it asserts nothing.
+on random images, in each precision and memory layout asked for, measured side by side in one
+process (best of ``--repeats``, alternating). FLOPs per loop are counted by
+:class:`torch.utils.flop_counter.FlopCounterMode` from the layer shapes of one plain loop; the peak
+is a large square matmul measured here and now. Not a test: it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import platform
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytorch_lightning as pl
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from bsgan.config import GanConfig, load_params
+from bsgan.config import GanConfig, Params, load_params
 from bsgan.models.dcgan.diffaug import diff_augment
 from bsgan.models.dcgan.lightning_model import DCGAN
-from bsgan.models.dcgan.training import cpu_has_fast_bf16, make_trainer, torch_device
+from bsgan.models.dcgan.training import fit
 from bsgan.quiet import quiet_third_party
+from bsgan.runtime import configure_cuda_math, configure_threads, cpu_has_fast_bf16, to_channels_last, torch_device
+from common import autocast, machine, matmul_peak, synchronize, table
 
 WARMUP_LOOPS = 5
 REAL_IMAGES = 128
 DTYPES = {"32": torch.float32, "bf16": torch.bfloat16}
-
-
-def matmul_peak(dtype: torch.dtype, device: torch.device, n: int = 2048, repeats: int = 8) -> float:
-    """Measured GFLOP/s of an ``n x n`` matmul: the reference for "fraction of peak"."""
-    a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
-    best = float("inf")
-    for _ in range(repeats):
-        synchronize(device)
-        start = time.perf_counter()
-        torch.mm(a, b)
-        synchronize(device)
-        best = min(best, time.perf_counter() - start)
-    return 2 * n**3 / best / 1e9
-
-
-def synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
-def autocast(precision: str, device: torch.device):  # noqa: ANN201 - a context manager
-    return torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16" else nullcontext()
+LAYOUTS = ("contiguous", "channels_last")
 
 
 def plain_loop(model: DCGAN, config: GanConfig, precision: str) -> Callable[[], None]:
@@ -85,10 +66,14 @@ def plain_loop(model: DCGAN, config: GanConfig, precision: str) -> Callable[[], 
     return loop
 
 
-def time_plain(config: GanConfig, images: torch.Tensor, loops: int, precision: str, device: torch.device) -> float:
-    """Seconds per loop of :func:`plain_loop`."""
+def time_plain(config: GanConfig, images: torch.Tensor, loops: int, device: torch.device) -> float:
+    """Seconds per loop of :func:`plain_loop`, in the precision and layout of ``config``."""
     model = DCGAN(images, config).to(device)
-    loop = plain_loop(model, config, precision)
+    if device.type == "cuda":
+        configure_cuda_math(config.tf32)
+    if config.channels_last:
+        to_channels_last(model)
+    loop = plain_loop(model, config, config.precision)
     for _ in range(WARMUP_LOOPS):
         loop()
     synchronize(device)
@@ -111,26 +96,78 @@ class _Clock(pl.Callback):
             self.start = time.perf_counter()
 
     def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object, batch_idx: int) -> None:
-        synchronize(pl_module.device)
-        self.end = time.perf_counter()
+        if batch_idx == trainer.num_training_batches - 1:  # one sync at the end: a sync per loop would drain a GPU's queue
+            synchronize(pl_module.device)
+            self.end = time.perf_counter()
 
 
-def time_ours(config: GanConfig, images: torch.Tensor, loops: int, precision: str) -> float:
-    """Seconds per loop of :class:`DCGAN` under the Trainer ``bsgan train-gan`` uses."""
+def time_ours(config: GanConfig, images: torch.Tensor, loops: int) -> float:
+    """Seconds per loop of :class:`DCGAN` as ``bsgan train-gan`` runs it (:func:`fit`, speed settings included)."""
     total = WARMUP_LOOPS + loops
-    config = config.model_copy(update={"loops": total, "checkpoint_every": total, "log_every": total, "precision": precision})
+    config = config.model_copy(update={"loops": total, "checkpoint_every": total, "log_every": total})
     model, clock = DCGAN(images, config), _Clock()
     with tempfile.TemporaryDirectory() as checkpoints:
-        make_trainer(model, config, Path(checkpoints), callbacks=[clock]).fit(model)
+        fit(model, config, Path(checkpoints), resume=False, callbacks=[clock])
     return (clock.end - clock.start) / loops
 
 
 def flops_per_loop(config: GanConfig, images: torch.Tensor, device: torch.device) -> int:
+    """FLOPs of one loop (k_d + k_g updates, forward and backward), counted from the layer shapes."""
     model = DCGAN(images, config).to(device)
     loop = plain_loop(model, config, "32")
     with FlopCounterMode(display=False) as counter:
         loop()
     return counter.get_total_flops()
+
+
+def measure(params: Params, loops: int = 60, repeats: int = 2, precisions: tuple[str, ...] = ("32", "bf16"),
+            layouts: tuple[str, ...] = LAYOUTS) -> dict[str, Any]:
+    """Loops/s of ours and the plain loop for every precision and layout, with FLOP rates against the peak."""
+    config, size = params.gan, params.data.image_size
+    device = torch_device(config.device)
+    images = torch.rand(REAL_IMAGES, 3, size, size, generator=torch.Generator().manual_seed(0)).to(device) * 2 - 1
+    flops = flops_per_loop(config, images, device)
+    rows, skipped = [], []
+    for precision in precisions:
+        if precision == "bf16" and device.type == "cpu" and not cpu_has_fast_bf16():
+            slow = matmul_peak(torch.bfloat16, device, n=512, repeats=2)
+            fast = matmul_peak(torch.float32, device, n=512, repeats=2)
+            skipped.append(f"bf16 skipped: this CPU has no native bf16 kernels (AVX512-BF16/AMX); a bf16 matmul runs at "
+                           f"{slow:.1f} GFLOP/s here, {fast:.0f} in float32")
+            continue
+        peak = matmul_peak(DTYPES[precision], device)
+        for layout in layouts:
+            variant = config.model_copy(update={"precision": precision, "channels_last": layout == "channels_last"})
+            plain = ours = float("inf")
+            for _ in range(repeats):  # alternate, so drift of the machine hits both sides alike
+                plain = min(plain, time_plain(variant, images, loops, device))
+                ours = min(ours, time_ours(variant, images, loops))
+            rows.append({
+                "precision": precision, "layout": layout, "ours_loops_per_s": 1 / ours, "plain_loops_per_s": 1 / plain,
+                "ratio": plain / ours, "gflop_per_loop": flops / 1e9, "ours_gflops": flops / ours / 1e9,
+                "peak_gflops": peak, "fraction_of_peak": flops / ours / 1e9 / peak,
+            })
+    setting = (f"{size}x{size}, G x{config.generator_width}, D x{config.discriminator_width}, batch {config.batch_size}, "
+               f"k_d/k_g {config.k_d}/{config.k_g}, diffaug {config.diffaug or 'off'}")
+    return {"device": device.type, "machine": machine(device), "setting": setting, "loops": loops, "repeats": repeats,
+            "rows": rows, "skipped": skipped}
+
+
+def markdown(result: dict[str, Any]) -> str:
+    rows = [[r["precision"], r["layout"], f"{r['ours_loops_per_s']:.2f}", f"{r['plain_loops_per_s']:.2f}", f"{r['ratio']:.3f}",
+             f"{r['gflop_per_loop']:.2f}", f"{r['ours_gflops']:.1f}", f"{r['peak_gflops']:.0f}", f"{r['fraction_of_peak']:.1%}"]
+            for r in result["rows"]]
+    lines = [f"GAN training on {result['device']} ({result['machine']}): {result['setting']}", "",
+             table(["precision", "layout", "ours loops/s", "plain loops/s", "ours / plain", "GFLOP per loop", "ours GFLOP/s",
+                    "matmul peak GFLOP/s", "of peak"], rows)]
+    lines += ["", *result["skipped"]] if result["skipped"] else []
+    by = {(r["precision"], r["layout"]): r["ours_loops_per_s"] for r in result["rows"]}
+    for layout in LAYOUTS:
+        if ("32", layout) in by and ("bf16", layout) in by:
+            lines.append(f"\nbf16 speed-up (ours, {layout}): {by['bf16', layout] / by['32', layout]:.2f}x")
+    if ("32", "contiguous") in by and ("32", "channels_last") in by:
+        lines.append(f"\nchannels_last speed-up (ours, float32): {by['32', 'channels_last'] / by['32', 'contiguous']:.2f}x")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -139,47 +176,16 @@ def main() -> None:
     parser.add_argument("--loops", type=int, default=60, help="timed loops per measurement (after a warm-up)")
     parser.add_argument("--repeats", type=int, default=2, help="measurements per side; the best counts")
     parser.add_argument("--precision", nargs="+", default=["32", "bf16"], choices=sorted(DTYPES))
+    parser.add_argument("--layout", nargs="+", default=list(LAYOUTS), choices=LAYOUTS)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     quiet_third_party()
-
-    params = load_params(args.params)
-    config, size = params.gan, params.data.image_size
-    device = torch_device(config.device)
-    images = torch.rand(REAL_IMAGES, 3, size, size, generator=torch.Generator().manual_seed(0)).to(device) * 2 - 1
-    flops = flops_per_loop(config, images, device)
-    rows, skipped = [], []
-    for precision in args.precision:
-        if precision == "bf16" and device.type == "cpu" and not cpu_has_fast_bf16():
-            slow = matmul_peak(torch.bfloat16, device, n=512, repeats=2)
-            skipped.append(f"bf16 skipped: this CPU has no native bf16 kernels (AVX512-BF16/AMX); a bf16 matmul runs at "
-                           f"{slow:.1f} GFLOP/s here, {matmul_peak(torch.float32, device, n=512, repeats=2):.0f} in float32")
-            continue
-        peak = matmul_peak(DTYPES[precision], device)
-        plain = ours = float("inf")
-        for _ in range(args.repeats):  # alternate, so drift of the machine hits both sides alike
-            plain = min(plain, time_plain(config, images, args.loops, precision, device))
-            ours = min(ours, time_ours(config, images, args.loops, precision))
-        rows.append({
-            "precision": precision, "ours_loops_per_s": 1 / ours, "plain_loops_per_s": 1 / plain, "ratio": plain / ours,
-            "gflop_per_loop": flops / 1e9, "ours_gflops": flops / ours / 1e9, "peak_gflops": peak,
-            "fraction_of_peak": flops / ours / 1e9 / peak,
-        })
-    setting = (f"{size}x{size}, G x{config.generator_width}, D x{config.discriminator_width}, batch {config.batch_size}, "
-               f"k_d/k_g {config.k_d}/{config.k_g}, diffaug {config.diffaug or 'off'}")
-    print(f"GAN speed on {device.type} ({torch.get_num_threads()} threads, {platform.processor() or platform.machine()}): {setting}\n")
-    print("| precision | ours loops/s | plain loops/s | ours / plain | GFLOP per loop | ours GFLOP/s | matmul peak GFLOP/s | of peak |")
-    print("|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(f"| {r['precision']} | {r['ours_loops_per_s']:.2f} | {r['plain_loops_per_s']:.2f} | {r['ratio']:.3f} | "
-              f"{r['gflop_per_loop']:.2f} | {r['ours_gflops']:.1f} | {r['peak_gflops']:.0f} | {r['fraction_of_peak']:.1%} |")
-    for line in skipped:
-        print(f"\n{line}")
-    if len(rows) == 2:
-        print(f"\nbf16 speed-up (ours): {rows[1]['ours_loops_per_s'] / rows[0]['ours_loops_per_s']:.2f}x")
+    configure_threads()
+    result = measure(load_params(args.params), args.loops, args.repeats, tuple(args.precision), tuple(args.layout))
+    print(markdown(result))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"device": device.type, "setting": setting, "rows": rows, "skipped": skipped}, indent=2) + "\n")
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from bsgan import __version__  # noqa: E402
 from bsgan.commands import compare, profile, tune, turing_test, ui  # noqa: E402
 from bsgan.errors import BsganError  # noqa: E402
 from bsgan.quiet import quiet_third_party  # noqa: E402
+from bsgan.runtime import configure_threads  # noqa: E402
 from bsgan.stage_times import StageTime, record  # noqa: E402
 from bsgan.stages import augment, classify, compare_tasks, evaluate_gan, generate, prepare, report, train_gan  # noqa: E402
 
@@ -69,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format=f"bsgan {args.stage}: %(message)s"
     )
     quiet_third_party()
+    configure_threads()
     clock, started = _launch.pop() if _launch else (time.perf_counter(), datetime.now().astimezone())
     try:
         COMMANDS[args.stage][0].run(args)

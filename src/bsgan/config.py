@@ -220,8 +220,18 @@ class GanConfig(_Section):
     diffaug: list[Literal["translation", "cutout", "color"]] = Field(default_factory=list)
     """Differentiable augmentation of real and fake images before the discriminator."""
     precision: Literal["32", "bf16"] = "32"
+    """``bf16``: autocast to bfloat16 (weights and optimiser stay float32); fast on GPUs and AMX/AVX512-BF16 CPUs."""
+    channels_last: bool = False
+    """Convolutions in NHWC layout (faster in oneDNN and cuDNN for most shapes; same math)."""
+    tf32: bool = False
+    """CUDA only: float32 matmuls and convolutions on TF32 tensor cores (10-bit mantissa); false is exact float32."""
     compile: bool = False
+    """``torch.compile`` the generator and discriminator (a one-off compile of seconds to minutes)."""
+    compile_mode: Literal["default", "reduce-overhead", "max-autotune"] = "default"
+    """``reduce-overhead`` replays CUDA graphs: on a GPU it removes the launch cost of small layers."""
     device: Literal["auto", "cpu", "cuda"] = "auto"
+    devices: Annotated[int, Field(ge=1, le=1024)] = 1
+    """Processes training one generator with DDP (GPUs, or CPU processes over gloo); batch_size is per process."""
     checkpoint_every: Annotated[int, Field(ge=1)] = 500
     log_every: Annotated[int, Field(ge=1)] = 100
     eval_every: Annotated[int, Field(ge=0)] = 0
@@ -239,6 +249,12 @@ class GanConfig(_Section):
         if len(set(classes)) != len(classes):
             raise ValueError("a class is listed twice")
         return classes
+
+    @model_validator(mode="after")
+    def _compile_in_one_process(self) -> GanConfig:
+        if self.compile and self.devices > 1:
+            raise ValueError("compile: true needs devices: 1 (compiled networks do not travel to DDP's spawned processes)")
+        return self
 
     def labels_for(self, label: str) -> LabelValues:
         return self.labels.get(label, LabelValues())
@@ -368,6 +384,14 @@ class ClassifyConfig(_Section):
     split_seed: Annotated[int, Field(ge=0)] = 0
     """Seed of the validation split and of task-time classical augmentation (same for every task)."""
     device: Literal["auto", "cpu", "cuda"] = "auto"
+    precision: Literal["32", "bf16"] = "32"
+    """``bf16``: autocast to bfloat16 (weights stay float32); fast on GPUs and AMX/AVX512-BF16 CPUs."""
+    channels_last: bool = False
+    """Convolutions in NHWC layout (same math)."""
+    tf32: bool = False
+    """CUDA only: float32 matmuls and convolutions on TF32 tensor cores; false is exact float32."""
+    workers: Annotated[int, Field(ge=1, le=64)] = 1
+    """Repeats trained at once, each in its own process with an equal share of the cores (or of one GPU)."""
 
     @model_validator(mode="after")
     def _best_needs_validation(self) -> ClassifyConfig:

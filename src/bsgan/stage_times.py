@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bsgan.config import Params
 
 LEDGER = Path("logs/stage_times.jsonl")
 
@@ -49,3 +53,38 @@ def latest(project: Path) -> dict[str, StageTime]:
             continue
         times[entry.command] = entry
     return times
+
+
+def pipeline_commands(params: Params) -> dict[str, list[str]]:
+    """Per stage, the command lines ``dvc.yaml`` runs for these params (without their path options)."""
+    from bsgan.stages.train_gan import SOURCES  # the stage's own list; imported late, the ledger needs no torch
+
+    generators = [(label, source) for label in params.gan.classes for source in SOURCES]
+    return {"prepare": ["prepare"], "augment": ["augment"],
+            "train-gan": [f"train-gan --class {label} --source {source}" for label, source in generators],
+            "generate": [f"generate --class {label} --source {source}" for label, source in generators],
+            "evaluate-gan": ["evaluate-gan"], "classify": [f"classify --task {task}" for task in params.tasks.definitions],
+            "compare-tasks": ["compare-tasks"]}
+
+
+def _runs(command: str, entry: StageTime) -> bool:
+    """Whether ledger ``entry`` is a run of ``command`` with the project's own params (path options aside)."""
+    words, wanted = entry.command.split(), command.split()
+    rest = words[len(wanted):]
+    return words[:len(wanted)] == wanted and "--params" not in rest and (not rest or rest[0].startswith("--"))
+
+
+def pipeline_times(project: Path, params: Params) -> tuple[dict[str, tuple[int, float]], list[str]]:
+    """Per stage, the run count and summed seconds of its last runs; and the commands never timed."""
+    ledger = list(latest(project).values())
+    per_stage: dict[str, tuple[int, float]] = {}
+    missing = []
+    for stage, commands in pipeline_commands(params).items():
+        for command in commands:
+            runs = [entry for entry in ledger if _runs(command, entry)]
+            if not runs:
+                missing.append(command)
+                continue
+            count, seconds = per_stage.get(stage, (0, 0.0))
+            per_stage[stage] = (count + 1, seconds + max(runs, key=lambda e: e.started).seconds)
+    return per_stage, missing

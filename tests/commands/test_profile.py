@@ -30,6 +30,22 @@ def test_a_profile_changes_only_its_keys_and_keeps_comments(tmp_path: Path) -> N
     assert load_params(params) == shipped
 
 
+def test_the_gpu_profile_adds_speed_settings_to_another_and_cpu_resets_them(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    params.write_text((PROJECT / "params.yaml").read_text())
+    shipped = load_params(params)
+
+    apply_profile("paper", params)
+    paper = load_params(params)
+    assert apply_profile("gpu", params)
+    fast = load_params(params)
+    assert (fast.gan.precision, fast.gan.channels_last, fast.classify.workers) == ("bf16", True, 4)
+    assert (fast.gan.loops, fast.data.image_size) == (paper.gan.loops, paper.data.image_size), "the method is the paper's"
+
+    apply_profile("cpu", params)
+    assert load_params(params) == shipped
+
+
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     params = tmp_path / "params.yaml"
     params.write_text("data:\n  image_size: 32\n")
@@ -42,8 +58,8 @@ def test_the_shipped_params_equal_the_cpu_profile() -> None:
 
 
 def test_unknown_profile_is_one_clear_line(tmp_path: Path) -> None:
-    with pytest.raises(ParamsError, match=r"profile 'gpu' does not exist \(available: cpu, paper\)"):
-        apply_profile("gpu", tmp_path / "params.yaml")
+    with pytest.raises(ParamsError, match=r"profile 'tpu' does not exist \(available: cpu, gpu, paper\)"):
+        apply_profile("tpu", tmp_path / "params.yaml")
 
 
 def test_profile_differences_tell_which_profile_params_are() -> None:

@@ -132,3 +132,25 @@ def test_an_unknown_task_is_one_clear_line(project: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(project)
     assert main(["classify", "--task", "t9_missing"]) == 2
     assert "--task 't9_missing': not in tasks.definitions (t1_original, t2_original_gan," in capsys.readouterr().err
+
+
+def test_parallel_workers_give_every_seed_the_same_result(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+    params = json.loads((project / "params.yaml").read_text())
+    for workers in (1, 2):
+        params["classify"]["workers"] = workers
+        (project / f"workers{workers}.yaml").write_text(json.dumps(params))
+        assert main(["classify", "--task", "t2_original_gan", "--params", f"workers{workers}.yaml",
+                     "--out", f"workers{workers}", "--checkpoints", f"workers{workers}-checkpoints"]) == 0
+
+    sequential, parallel = (json.loads((project / f"workers{n}/t2_original_gan/results.json").read_text()) for n in (1, 2))
+    for one, other in zip(parallel["repeats"], sequential["repeats"], strict=True):
+        assert one["seed"] == other["seed"]
+        assert one["scores"]["confusion"] == other["scores"]["confusion"]
+        assert one["scores"]["macro_f1"] == pytest.approx(other["scores"]["macro_f1"])
+    mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
+    children = [r for r in mlflow.search_runs(experiment_names=["classify"], output_format="list")
+                if r.data.tags.get("mlflow.parentRunId") == parallel["parent_run_id"]]
+    assert sorted(r.data.tags["seed"] for r in children) == ["0", "1"]
+    assert all(r.info.status == "FINISHED" and "train/loss" in r.data.metrics for r in children)

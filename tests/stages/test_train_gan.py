@@ -101,3 +101,17 @@ def test_a_second_trainer_of_the_same_generator_is_refused(project: Path, capsys
     with exclusive_lock(project / "checkpoints/gan/rust-original.lock", "training rust-original"):
         assert main(["train-gan", "--class", "rust", "--source", "original"]) == 2
     assert "rust-original.lock: another process is training rust-original" in capsys.readouterr().err
+
+
+def test_ddp_over_two_processes_writes_each_output_once(write_params: Callable[..., Path], project: Path) -> None:
+    write_params({"gan": {**TINY_GAN, "loops": 4, "eval_every": 2, "eval_count": 6, "devices": 2}})
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+
+    assert (project / "models/gan/rust-original/generator.pt").exists()
+    with (project / "plots/gan/rust-original.csv").open() as handle:
+        assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]  # rank 0 writes, rank 1 does not
+    with (project / "plots/gan_fidelity/rust-original.csv").open() as handle:
+        assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]
+    [run] = mlflow.search_runs(experiment_names=["gan"], output_format="list")
+    assert run.info.status == "FINISHED" and run.data.params["gan.devices"] == "2"
+    assert len(mlflow.MlflowClient().get_metric_history(run.info.run_id, "d_loss")) == 2

@@ -32,7 +32,8 @@ class _Precomputed(nn.Module):
 
 def fid(real: torch.Tensor, fake: torch.Tensor) -> float:
     """Frechet distance between Gaussians fitted to ``real`` and ``fake`` features ``(N, D)``."""
-    metric = FrechetInceptionDistance(feature=_Precomputed(real.shape[1])).double()
+    # These are the caller's features, whole: never gather from other processes (DDP would deadlock here).
+    metric = FrechetInceptionDistance(feature=_Precomputed(real.shape[1]), sync_on_compute=False).double()
     metric.update(real.double(), real=True)
     metric.update(fake.double(), real=False)
     return float(metric.compute())
@@ -54,7 +55,8 @@ def kid(real: torch.Tensor, fake: torch.Tensor, subsets: int = 100, subset_size:
     size = min(subset_size, real.shape[0], fake.shape[0])
     with warnings.catch_warnings():  # "will save all extracted features": a few hundred here, by design
         warnings.filterwarnings("ignore", message=".*will save all extracted features")
-        metric = KernelInceptionDistance(feature=_Precomputed(real.shape[1]), subsets=subsets, subset_size=size).double()
+        metric = KernelInceptionDistance(feature=_Precomputed(real.shape[1]), subsets=subsets, subset_size=size,
+                                          sync_on_compute=False).double()
     metric.update(real.double(), real=True)
     metric.update(fake.double(), real=False)
     with torch.random.fork_rng(devices=[]):

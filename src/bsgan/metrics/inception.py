@@ -76,8 +76,13 @@ class InceptionFeatures(nn.Module):
 
     def __init__(self, path: Path | None = None) -> None:
         super().__init__()
+        self.path = path
         self.network = torch.jit.load(str(_verified(path or weights_path())), map_location="cpu").eval()
         self.requires_grad_(False)
+
+    def __reduce__(self) -> tuple[type[InceptionFeatures], tuple[Path | None]]:
+        # TorchScript cannot be pickled; a copy for another process (DDP spawn) reloads the verified file.
+        return InceptionFeatures, (self.path,)
 
     def train(self, mode: bool = True) -> InceptionFeatures:
         return super().train(False)  # always inference: the network has batch norm

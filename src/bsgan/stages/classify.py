@@ -19,16 +19,20 @@ import argparse
 import hashlib
 import json
 import logging
+import multiprocessing
 import shutil
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
+from pytorch_lightning.loggers import MLFlowLogger
 from torchvision.transforms.v2.functional import pil_to_tensor
 
-from bsgan.config import Params, TaskDefinition, load_params
+from bsgan.config import ClassifyConfig, Params, TaskDefinition, load_params
 from bsgan.data.images import open_rgb
 from bsgan.data.prepared import read_image_set
 from bsgan.data.tasks import classical_augmenter, compose, hold_out, plan
@@ -39,9 +43,10 @@ from bsgan.io.json_file import read_json, write_json
 from bsgan.io.lock import exclusive_lock
 from bsgan.metrics.classification import metric_names
 from bsgan.metrics.statistics import interval
-from bsgan.models.classifier.training import LabelledImages, train_classifier
+from bsgan.models.classifier.training import LabelledImages, TrainedClassifier, train_classifier
+from bsgan.runtime import usable_cores
 from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
-from bsgan.stages.classify_runs import ClassifyRuns
+from bsgan.stages.classify_runs import ChildRun, ClassifyRuns
 
 log = logging.getLogger(__name__)
 GAN_SOURCES = {"gan_original": "original", "gan_classical": "classical"}
@@ -127,7 +132,7 @@ def load_task_data(params: Params, name: str, project: Path, generated: Path) ->
 
 def fingerprint(params: Params, name: str, data: TaskData) -> str:
     """What a repeat's result depends on: the training settings and the exact images."""
-    settings = params.classify.model_dump(mode="json", exclude={"repeats", "device", "confidence"})
+    settings = params.classify.model_dump(mode="json", exclude={"repeats", "device", "confidence", "workers"})
     digest = hashlib.sha256(json.dumps([settings, name, data.classes], sort_keys=True).encode())
     for part in (data.train, data.val, data.test):
         if part is not None:
@@ -143,6 +148,43 @@ def summary(repeats: list[dict[str, Any]], classes: list[str], confidence: float
         spread = interval([repeat["scores"][metric] for repeat in repeats], confidence)
         result[metric] = {"mean": spread.mean, "std": spread.std, "ci_low": spread.low, "ci_high": spread.high, "n": spread.n}
     return result
+
+
+def _timed_training(data: TaskData, config: ClassifyConfig, seed: int, logger: MLFlowLogger) -> tuple[TrainedClassifier, float]:
+    start = time.perf_counter()
+    return train_classifier(data.train, data.val, data.test, data.classes, config, seed, logger), time.perf_counter() - start
+
+
+def train_seeds(data: TaskData, config: ClassifyConfig, seeds: list[int], runs: ClassifyRuns,
+                keep: Callable[[ChildRun, TrainedClassifier, float], None]) -> None:
+    """Train ``seeds``, one after another or ``classify.workers`` at a time in processes; ``keep`` each as it ends.
+
+    One small CNN cannot fill many cores or a GPU; several repeats at once can. Each worker gets an
+    equal share of the cores; every repeat still logs its curves into its own MLflow child run.
+    """
+    if config.workers == 1 or len(seeds) < 2:
+        for seed in seeds:
+            with runs.child(seed) as child:
+                keep(child, *_timed_training(data, config, seed, child.logger))
+        return
+    workers = min(config.workers, len(seeds))
+    children: dict[int, ChildRun] = {}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=torch.set_num_threads,
+                             initargs=(max(1, usable_cores() // workers),)) as pool:
+        try:
+            futures = {}
+            for seed in seeds:
+                children[seed] = runs.open_child(seed)
+                futures[pool.submit(_timed_training, data, config, seed, children[seed].logger)] = seed
+            for future in as_completed(futures):
+                seed = futures[future]
+                keep(children[seed], *future.result())
+                runs.close_child(children.pop(seed))
+        except BaseException as error:
+            pool.shutdown(cancel_futures=True)
+            for child in children.values():
+                runs.close_child(child, error)
+            raise
 
 
 def run_task(params: Params, name: str, args: argparse.Namespace, project: Path) -> dict[str, Any]:
@@ -161,23 +203,17 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
                      for gen in data.generators if (args.gan_models / gen / TRAINING_RUN_FILE).exists()}
     runs = ClassifyRuns(project, params, name, data.composition, training_runs, work)
 
-    repeats = []
-    for seed in range(config.repeats):
-        done = work / f"seed{seed}.json"
-        if done.exists():
-            repeats.append(read_json(done))
-            continue
-        start = time.perf_counter()
-        with runs.child(seed) as child:
-            trained = train_classifier(data.train, data.val, data.test, data.classes, config, seed, child.logger)
-            torch.save(trained.network.state_dict(), work / f"seed{seed}.pt")
-            child.finish(trained.scores, data.classes, work / f"seed{seed}.pt")
-        repeat = {"seed": seed, "epoch": trained.epoch, "seconds": round(time.perf_counter() - start, 2),
-                  "run_id": child.run_id, "scores": trained.scores}
-        write_json(repeat, done)
-        repeats.append(repeat)
-        log.info("%s seed %d: macro F1 %.3f, accuracy %.3f (%.0f s)", name, seed, trained.scores["macro_f1"],
-                 trained.scores["accuracy"], repeat["seconds"])
+    def keep(child: ChildRun, trained: TrainedClassifier, seconds: float) -> None:
+        torch.save(trained.network.state_dict(), work / f"seed{child.seed}.pt")
+        child.finish(trained.scores, data.classes, work / f"seed{child.seed}.pt")
+        write_json({"seed": child.seed, "epoch": trained.epoch, "seconds": round(seconds, 2), "run_id": child.run_id,
+                    "scores": trained.scores}, work / f"seed{child.seed}.json")
+        log.info("%s seed %d: macro F1 %.3f, accuracy %.3f (%.0f s)", name, child.seed, trained.scores["macro_f1"],
+                 trained.scores["accuracy"], seconds)
+
+    pending = [seed for seed in range(config.repeats) if not (work / f"seed{seed}.json").exists()]
+    train_seeds(data, config, pending, runs, keep)
+    repeats = [read_json(work / f"seed{seed}.json") for seed in range(config.repeats)]
 
     result = {"task": name, "title": params.tasks.definitions[name].title, "classes": data.classes,
               "composition": data.composition, "generators": training_runs, "parent_run_id": runs.parent_id,

@@ -76,26 +76,34 @@ class ClassifyRuns:
                           "task": {"title": params.tasks.definitions[task].title, "composition": composition}})
         self.client.log_batch(self.parent_id, params=[Param(k, str(v)) for k, v in values.items()])
 
-    @contextmanager
-    def child(self, seed: int) -> Iterator[ChildRun]:
-        """A child run for ``seed``: FAILED if training raises, KILLED if interrupted (also, on the next
-        run, one whose process was killed outright)."""
+    def open_child(self, seed: int) -> ChildRun:
+        """A running child run for ``seed`` (an earlier process's run of it that died open is marked KILLED)."""
         marker = self.work / f"seed{seed}.run"
-        if marker.exists():  # an earlier process died without closing its run
+        if marker.exists():
             self.client.set_terminated(marker.read_text().strip(), "KILLED")
         tags = self.tags | {"mlflow.parentRunId": self.parent_id, "seed": str(seed)}
         run = self.client.create_run(self.experiment_id, run_name=f"{self.task}-seed{seed}", tags=tags)
         marker.write_text(run.info.run_id)
         logger = MLFlowLogger(experiment_name=EXPERIMENT, tracking_uri=tracking_uri(self.project),
                               artifact_location=artifact_location(self.project), run_id=run.info.run_id, log_model=False)
+        return ChildRun(self.client, run.info.run_id, logger, self.task, seed)
+
+    def close_child(self, child: ChildRun, error: BaseException | None = None) -> None:
+        """End ``child``: FINISHED, FAILED if its training raised, KILLED if it was interrupted."""
+        status = "FINISHED" if error is None else "KILLED" if isinstance(error, KeyboardInterrupt) else "FAILED"
+        self.client.set_terminated(child.run_id, status)
+        (self.work / f"seed{child.seed}.run").unlink(missing_ok=True)
+
+    @contextmanager
+    def child(self, seed: int) -> Iterator[ChildRun]:
+        """:meth:`open_child` and :meth:`close_child` around one training."""
+        child = self.open_child(seed)
         try:
-            yield ChildRun(self.client, run.info.run_id, logger, self.task, seed)
+            yield child
         except BaseException as error:
-            self.client.set_terminated(run.info.run_id, "KILLED" if isinstance(error, KeyboardInterrupt) else "FAILED")
-            marker.unlink()
+            self.close_child(child, error)
             raise
-        self.client.set_terminated(run.info.run_id, "FINISHED")
-        marker.unlink()
+        self.close_child(child)
 
     def finish(self, summary: dict[str, dict[str, Any]]) -> None:
         """Log the aggregate on the parent and end it."""

@@ -47,7 +47,7 @@ from bsgan.metrics.memorisation import closest_pairs, memorisation, nearest
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.torch_model import Generator
-from bsgan.models.dcgan.training import torch_device
+from bsgan.runtime import torch_device
 from bsgan.stages.train_gan import FEATURE_CACHE, SOURCES, TRAINING_RUN_FILE, generator_name
 from bsgan.tracking import flatten, git_commit, use_experiment
 from bsgan.turing.sheet import make_sheet

@@ -26,7 +26,7 @@ from bsgan.models.dcgan.generator_file import load_generator
 from bsgan.models.dcgan.interpolation import interpolation_figure, interpolation_rows
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.sampling import generate_images
-from bsgan.models.dcgan.training import torch_device
+from bsgan.runtime import torch_device
 from bsgan.stages.train_gan import GENERATOR_FILE, SOURCES, generator_name
 
 log = logging.getLogger(__name__)

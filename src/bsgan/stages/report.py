@@ -33,7 +33,7 @@ from bsgan.report.html import to_html
 from bsgan.report.sections import (GeneratorPictures, Header, RunLink, data_section, gan_section, header,
                                    tasks_section, tracking_section)
 from bsgan.report.verdict import caveat, verdicts
-from bsgan.stage_times import StageTime, latest
+from bsgan.stage_times import pipeline_times
 from bsgan.stages.compare_tasks import load_results
 from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
 from bsgan.tracking import find_runs, git_commit, latest_run_tagged
@@ -73,39 +73,6 @@ def commit_line(project: Path) -> str:
     commit = git_commit(project)
     done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project, capture_output=True, text=True)
     return f"`{commit}`" + (" (with uncommitted changes)" if done.returncode == 0 and done.stdout.strip() else "")
-
-
-def pipeline_commands(params: Params) -> dict[str, list[str]]:
-    """Per stage, the command lines ``dvc.yaml`` runs for these params (without their path options)."""
-    generators = [(label, source) for label in params.gan.classes for source in SOURCES]
-    return {"prepare": ["prepare"], "augment": ["augment"],
-            "train-gan": [f"train-gan --class {label} --source {source}" for label, source in generators],
-            "generate": [f"generate --class {label} --source {source}" for label, source in generators],
-            "evaluate-gan": ["evaluate-gan"], "classify": [f"classify --task {task}" for task in params.tasks.definitions],
-            "compare-tasks": ["compare-tasks"]}
-
-
-def _runs(command: str, entry: StageTime) -> bool:
-    """Whether ledger ``entry`` is a run of ``command`` with the project's own params (path options aside)."""
-    words, wanted = entry.command.split(), command.split()
-    rest = words[len(wanted):]
-    return words[:len(wanted)] == wanted and "--params" not in rest and (not rest or rest[0].startswith("--"))
-
-
-def stage_times(project: Path, params: Params) -> tuple[dict[str, tuple[int, float]], list[str]]:
-    """Per stage, the run count and summed seconds of its last runs; and the commands never timed."""
-    ledger = list(latest(project).values())
-    per_stage: dict[str, tuple[int, float]] = {}
-    missing = []
-    for stage, commands in pipeline_commands(params).items():
-        for command in commands:
-            runs = [entry for entry in ledger if _runs(command, entry)]
-            if not runs:
-                missing.append(command)
-                continue
-            count, seconds = per_stage.get(stage, (0, 0.0))
-            per_stage[stage] = (count + 1, seconds + max(runs, key=lambda e: e.started).seconds)
-    return per_stage, missing
 
 
 def relative(path: Path, folder: Path) -> str:
@@ -180,7 +147,7 @@ def run(args: argparse.Namespace) -> None:
     augmented = read_json(Path("metrics/augment.json"))["train"]
     sheets = [(f"train / {label}", relative(Path("data/prepared/contact_sheets") / f"train_{label}.png", out))
               for label in classes]
-    per_stage, missing = stage_times(project, params)
+    per_stage, missing = pipeline_times(project, params)
     facts = Header(data_source(params), profile_name(params), commit_line(project),
                    datetime.now().astimezone().isoformat(timespec="seconds"), per_stage, missing)
     ui = base_url()

@@ -13,14 +13,14 @@ from typing import Any
 
 import pytorch_lightning as pl
 import torch
-from pytorch_lightning.callbacks import ModelCheckpoint
+from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 from pytorch_lightning.loggers import Logger
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
 from bsgan.config import ClassifyConfig
 from bsgan.models.classifier.lightning_model import ClassifierTraining
 from bsgan.models.classifier.torch_model import FailureClassifier
-from bsgan.models.dcgan.training import resolve_accelerator
+from bsgan.runtime import configure_cuda_math, resolve_accelerator, to_channels_last, torch_device
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class LabelledImages:
 
     def __len__(self) -> int:
         return len(self.labels)
+
+    def to(self, device: torch.device) -> LabelledImages:
+        return LabelledImages(self.images.to(device), self.labels.to(device))
 
 
 def batches(data: LabelledImages, batch_size: int, seed: int | None = None) -> DataLoader:
@@ -57,29 +60,42 @@ class TrainedClassifier:
     """Epoch (1-based) of the model that was tested."""
 
 
+def make_trainer(config: ClassifyConfig, epochs: int, logger: Logger | bool = False,
+                 callbacks: Sequence[Callback] = ()) -> pl.Trainer:
+    """The Trainer of one classifier training, with the device and precision of ``config``."""
+    if resolve_accelerator(config.device) == "gpu":
+        configure_cuda_math(config.tf32)
+    return pl.Trainer(
+        max_epochs=epochs,
+        accelerator=resolve_accelerator(config.device),
+        devices=1,
+        precision="bf16-mixed" if config.precision == "bf16" else "32-true",
+        logger=logger,
+        callbacks=list(callbacks),
+        enable_checkpointing=any(isinstance(c, ModelCheckpoint) for c in callbacks),
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=0,
+        deterministic=True,
+    )
+
+
 def train_classifier(train: LabelledImages, val: LabelledImages | None, test: LabelledImages, classes: Sequence[str],
                      config: ClassifyConfig, seed: int, logger: Logger | bool = False) -> TrainedClassifier:
     """Train the Table 5 network with ``seed`` and score the final model (``classify.final_model``) on ``test``."""
     pl.seed_everything(seed, workers=False, verbose=False)
     network = FailureClassifier(len(classes), train.images.shape[-1], config.width)
+    if config.channels_last:
+        to_channels_last(network)
     model = ClassifierTraining(network, classes, config.lr, config.beta1)
+    device = torch_device(config.device)  # the images go there once, not batch by batch
+    train, test = train.to(device), test.to(device)
+    val = val.to(device) if val is not None and len(val) else None
     with tempfile.TemporaryDirectory(prefix="bsgan-classify-") as scratch:
         best = ModelCheckpoint(dirpath=scratch, monitor="val/macro_f1", mode="max", save_top_k=1)
         use_best = config.final_model == "best" and val is not None
-        trainer = pl.Trainer(
-            max_epochs=config.epochs,
-            accelerator=resolve_accelerator(config.device),
-            devices=1,
-            logger=logger,
-            callbacks=[best] if use_best else [],
-            enable_checkpointing=use_best,
-            enable_progress_bar=False,
-            enable_model_summary=False,
-            num_sanity_val_steps=0,
-            deterministic=True,
-        )
-        val_batches = batches(val, config.batch_size) if val is not None and len(val) else None
-        trainer.fit(model, batches(train, config.batch_size, seed), val_batches)
+        trainer = make_trainer(config, config.epochs, logger, [best] if use_best else [])
+        trainer.fit(model, batches(train, config.batch_size, seed), batches(val, config.batch_size) if val else None)
         epoch = config.epochs
         if use_best:
             state = torch.load(best.best_model_path, map_location="cpu", weights_only=True)

@@ -52,7 +52,7 @@ class FidelityProbe(pl.Callback):
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self.network.to(pl_module.device)
-        if not self.curve_csv.exists():
+        if trainer.is_global_zero and not self.curve_csv.exists():
             self.curve_csv.parent.mkdir(parents=True, exist_ok=True)
             self.curve_csv.write_text(",".join(PROBE_COLUMNS) + "\n")
 
@@ -61,6 +61,8 @@ class FidelityProbe(pl.Callback):
         assert isinstance(pl_module, DCGAN)
         loop = pl_module.loop_index(batch_idx) + 1
         if loop > pl_module.config.loops or (loop % self.every and loop != pl_module.config.loops):
+            return
+        if not trainer.is_global_zero:  # DDP: the weights are the same in every process; rank 0 measures
             return
         fid_value, kid_value = self.measure(pl_module)
         with self.curve_csv.open("a", newline="") as handle:

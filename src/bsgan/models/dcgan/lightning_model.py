@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytorch_lightning as pl
 import torch
 from torch.utils.data import DataLoader, Dataset
@@ -87,6 +88,11 @@ class DCGAN(pl.LightningModule):
 
     def on_train_epoch_start(self) -> None:
         self._flushed_at = self.loop_index(0)  # every epoch ends in a flush, also after a resume
+        if self.trainer.world_size > 1:
+            # DDP: every process draws its own batches. The checkpoint holds rank 0's random state only,
+            # so each span of loops starts from a seed of (seed, rank, span): a resume draws as before.
+            state = np.random.SeedSequence([self.config.seed, self.global_rank, self.current_epoch]).generate_state(1)
+            torch.manual_seed(int(state[0]))
 
     def train_dataloader(self) -> DataLoader[int]:
         # Its own generator: creating the iterator must not draw from the global random state.

@@ -47,7 +47,7 @@ class GanProgress(pl.Callback):
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._clock = (time.perf_counter(), pl_module.loop_index(0))  # type: ignore[operator]
-        if not self.curve_csv.exists():
+        if trainer.is_global_zero and not self.curve_csv.exists():
             self.curve_csv.parent.mkdir(parents=True, exist_ok=True)
             self.curve_csv.write_text(",".join(CSV_COLUMNS) + "\n")
 
@@ -56,6 +56,8 @@ class GanProgress(pl.Callback):
         if not pl_module.history:
             return
         rows, pl_module.history = pl_module.history, []
+        if not trainer.is_global_zero:  # DDP: rank 0 writes for all
+            return
         now, (start, start_loop) = time.perf_counter(), self._clock
         speed = (rows[-1]["loop"] - start_loop) / max(now - start, 1e-9)
         self._clock = (now, int(rows[-1]["loop"]))

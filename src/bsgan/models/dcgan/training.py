@@ -10,29 +10,26 @@ import pytorch_lightning as pl
 import torch
 from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 from pytorch_lightning.loggers import Logger
+from pytorch_lightning.strategies import DDPStrategy, Strategy
 
 from bsgan.config import GanConfig
 from bsgan.models.dcgan.lightning_model import DCGAN
+from bsgan.runtime import configure_cuda_math, cpu_has_fast_bf16, resolve_accelerator, to_channels_last
 
 log = logging.getLogger(__name__)
 LAST_CHECKPOINT = "last.ckpt"
 
 
-def resolve_accelerator(device: str) -> str:
-    """``auto`` picks CUDA when present; asking for ``cuda`` without one is an error, not a fallback."""
-    if device == "auto":
-        return "gpu" if torch.cuda.is_available() else "cpu"
-    return "gpu" if device == "cuda" else "cpu"
+def strategy(config: GanConfig) -> str | Strategy:
+    """One process, or DDP over ``gan.devices`` processes (NCCL on GPUs, gloo on CPU).
 
-
-def torch_device(device: str) -> torch.device:
-    """The ``torch.device`` that :func:`resolve_accelerator` picks, for work outside the Trainer."""
-    return torch.device("cuda" if resolve_accelerator(device) == "gpu" else "cpu")
-
-
-def cpu_has_fast_bf16() -> bool:
-    """Whether oneDNN has native bf16 kernels here (AVX512-BF16 or AMX); without them bf16 is emulated."""
-    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    Spawned, not re-launched: only ``fit`` runs in the workers, so the stage around it (lock, MLflow
+    run, outputs) stays in one process, and rank 0's weights come back to it. The discriminator step
+    leaves the generator's parameters without gradients, hence ``find_unused_parameters``.
+    """
+    if config.devices == 1:
+        return "auto"
+    return DDPStrategy(start_method="spawn", find_unused_parameters=True)
 
 
 def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: Logger | bool = False,
@@ -47,7 +44,9 @@ def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: 
     return pl.Trainer(
         max_epochs=model.epochs,
         accelerator=resolve_accelerator(config.device),
-        devices=1,
+        devices=config.devices,
+        strategy=strategy(config),
+        use_distributed_sampler=False,  # every process runs every loop index; the batches are its own draws
         precision="bf16-mixed" if config.precision == "bf16" else "32-true",
         logger=logger,
         callbacks=[checkpoint, *callbacks],
@@ -60,11 +59,16 @@ def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: 
 
 def fit(model: DCGAN, config: GanConfig, checkpoint_dir: Path, resume: bool = True, logger: Logger | bool = False,
         callbacks: Sequence[Callback] = ()) -> pl.Trainer:
-    """Train ``model``; continue from ``checkpoint_dir/last.ckpt`` when ``resume`` and it exists."""
+    """Train ``model`` with the speed settings of ``config``; continue from ``checkpoint_dir/last.ckpt``
+    when ``resume`` and it exists."""
     last = checkpoint_dir / LAST_CHECKPOINT
     trainer = make_trainer(model, config, checkpoint_dir, logger, callbacks)
+    if resolve_accelerator(config.device) == "gpu":
+        configure_cuda_math(config.tf32)
+    if config.channels_last:
+        to_channels_last(model)
     if config.compile:
-        model.generator = torch.compile(model.generator)  # type: ignore[assignment]
-        model.discriminator = torch.compile(model.discriminator)  # type: ignore[assignment]
+        model.generator = torch.compile(model.generator, mode=config.compile_mode)  # type: ignore[assignment]
+        model.discriminator = torch.compile(model.discriminator, mode=config.compile_mode)  # type: ignore[assignment]
     trainer.fit(model, ckpt_path=last if resume and last.exists() else None)
     return trainer
