@@ -46,6 +46,8 @@ class ClassifierTraining(pl.LightningModule):
         self.val_f1 = MulticlassF1Score(n, average="macro", zero_division=0)
         self.test_collection = score_collection(n)
         self.test_scores: dict[str, Any] = {}
+        self.register_buffer("loss_sum", torch.zeros(()), persistent=False)
+        self.register_buffer("loss_count", torch.zeros((), dtype=torch.long), persistent=False)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.network(images.float() / 127.5 - 1.0)
@@ -54,17 +56,27 @@ class ClassifierTraining(pl.LightningModule):
         images, labels = batch
         logits = self(images)
         loss = F.cross_entropy(logits, labels)
-        self.train_accuracy(logits.argmax(1), labels)
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(labels))
-        self.log("train/accuracy", self.train_accuracy, on_step=False, on_epoch=True)
+        # Sums on the device, logged once per epoch: per-step logging costs more than this small CNN's step.
+        self.train_accuracy.update(logits.argmax(1), labels)
+        self.loss_sum += loss.detach() * len(labels)
+        self.loss_count += len(labels)
         return loss
+
+    def on_train_epoch_start(self) -> None:
+        self.loss_sum.zero_()
+        self.loss_count.zero_()
+        self.train_accuracy.reset()
+
+    def on_train_epoch_end(self) -> None:
+        self.log("train/loss", self.loss_sum / self.loss_count)
+        self.log("train/accuracy", self.train_accuracy.compute())
 
     def validation_step(self, batch: Batch, batch_idx: int) -> None:
         images, labels = batch
         logits = self(images)
         predicted = logits.argmax(1)
-        self.val_accuracy(predicted, labels)
-        self.val_f1(predicted, labels)
+        self.val_accuracy.update(predicted, labels)
+        self.val_f1.update(predicted, labels)
         self.log("val/loss", F.cross_entropy(logits, labels), on_epoch=True, batch_size=len(labels))
         self.log("val/accuracy", self.val_accuracy, on_epoch=True)
         self.log("val/macro_f1", self.val_f1, on_epoch=True)
