@@ -9,6 +9,8 @@ from contextlib import nullcontext
 
 import torch
 
+from bsgan.runtime import cpu_has_fast_bf16
+
 
 def synchronize(device: torch.device) -> None:
     if device.type == "cuda":
@@ -56,7 +58,13 @@ def machine(device: torch.device) -> str:
     """One line naming the hardware the numbers came from."""
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
-    return f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
+    model = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    bf16 = "native bf16" if cpu_has_fast_bf16() else "no native bf16"
+    return f"{model}, {torch.get_num_threads()} threads, {bf16}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

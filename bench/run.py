@@ -1,7 +1,7 @@
 """The benchmark suite: every speed figure of bsgan, measured side by side in one run, as Markdown and JSON.
 
     make bench                                   # or: .venv/bin/python bench/run.py
-    .venv/bin/python bench/run.py --profile paper --out bench/results   # the paper's networks (a GPU job)
+    .venv/bin/python bench/run.py --profile paper gpu   # the paper's networks with the GPU settings (a GPU job)
     .venv/bin/python bench/run.py --quick        # a smoke run of every part (seconds; numbers mean nothing)
 
 Parts: GAN loops/s of our module vs the plain PyTorch loop in each precision and layout, with GFLOP/s
@@ -59,20 +59,20 @@ def stage_markdown(times: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def suite_params(params_path: Path, profile: str | None, scratch: Path) -> Params:
-    """``params.yaml``, or a copy of it with a profile applied (the project's file is not touched)."""
-    if profile is None:
-        return load_params(params_path)
+def suite_params(params_path: Path, profiles: list[str], scratch: Path) -> Params:
+    """``params.yaml``, or a copy of it with ``profiles`` applied in order (the project's file is not touched)."""
     copy = scratch / "params.yaml"
     copy.write_text(params_path.read_text(encoding="utf-8"), encoding="utf-8")
-    apply_profile(profile, copy)
+    for profile in profiles:
+        apply_profile(profile, copy)
     return load_params(copy)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
-    parser.add_argument("--profile", help="benchmark with this settings profile (e.g. paper) applied to a copy of params")
+    parser.add_argument("--profile", nargs="+", default=[], help="settings profiles applied in order to a copy of params "
+                                                                  "(e.g. paper gpu)")
     parser.add_argument("--project", type=Path, default=Path("."), help="where logs/stage_times.jsonl lies")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that every part runs")
@@ -86,7 +86,7 @@ def main() -> None:
         params = suite_params(args.params, args.profile, Path(scratch))
     device = torch_device(params.gan.device)
     result: dict[str, Any] = {"date": datetime.now().astimezone().isoformat(timespec="seconds"), "device": device.type,
-                              "threads": threads, "profile": args.profile or "params.yaml", "quick": args.quick}
+                              "threads": threads, "profile": " + ".join(args.profile) or "params.yaml", "quick": args.quick}
     parts = []
     for name, run, markdown in [
         ("gan", lambda: gan_speed.measure(params, sizes["gan_loops"], sizes["repeats"]), gan_speed.markdown),
@@ -103,7 +103,7 @@ def main() -> None:
 
     title = f"# bsgan benchmarks: {device.type}, {result['profile']}{' (quick: sizes too small to mean anything)' if args.quick else ''}"
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"{device.type}{'-' + args.profile if args.profile else ''}{'-quick' if args.quick else ''}"
+    stem = args.out / "-".join([device.type, *args.profile, *(["quick"] if args.quick else [])])
     stem.with_suffix(".md").write_text("\n\n".join([title, f"{result['date']}, torch {torch.__version__}", *parts]) + "\n")
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"bench: wrote {stem}.md and {stem}.json", file=sys.stderr)
