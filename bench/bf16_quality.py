@@ -14,7 +14,6 @@ Not a test.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
@@ -33,7 +32,8 @@ from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.training import fit
 from bsgan.quiet import quiet_third_party
-from bsgan.runtime import configure_threads, cpu_has_fast_bf16
+from bsgan.io.json_file import write_json
+from bsgan.runtime import bf16_is_emulated, configure_threads, torch_device
 from common import table
 
 PREPARED = Path("data/prepared")
@@ -49,7 +49,7 @@ def main() -> None:
     configure_threads()
     params = load_params(args.params)
     project = args.params.parent
-    if not cpu_has_fast_bf16() and not torch.cuda.is_available():
+    if bf16_is_emulated(torch_device(params.gan.device)):
         raise SystemExit("bf16_quality: this CPU has no native bf16 (AVX512-BF16/AMX): bf16 would take hours here")
 
     images = load_class_images(project / PREPARED, args.label)
@@ -81,8 +81,7 @@ def main() -> None:
     print(f"\nbf16 / float32: training time {rows[1]['seconds'] / rows[0]['seconds']:.2f}x, "
           f"FID {rows[1]['fid_mean'] - rows[0]['fid_mean']:+.1f}, KID x10^3 {1000 * (rows[1]['kid_mean'] - rows[0]['kid_mean']):+.1f}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"class": args.label, "loops": params.gan.loops, "rows": rows}, indent=2) + "\n")
+        write_json({"class": args.label, "loops": params.gan.loops, "rows": rows}, args.json)
 
 
 if __name__ == "__main__":

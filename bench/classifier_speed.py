@@ -12,7 +12,6 @@ drift of the machine hits both alike). 2030 images is a task's train set on the 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -26,11 +25,11 @@ from bsgan.models.classifier.lightning_model import ClassifierTraining
 from bsgan.models.classifier.torch_model import FailureClassifier
 from bsgan.models.classifier.training import LabelledImages, batches, make_trainer
 from bsgan.quiet import quiet_third_party
-from bsgan.runtime import configure_threads, cpu_has_fast_bf16, to_channels_last, torch_device
-from common import autocast, best_of, machine, table
+from bsgan.io.json_file import write_json
+from bsgan.runtime import bf16_is_emulated, configure_threads, to_channels_last, torch_device
+from common import LAYOUTS, autocast, best_of, machine, table
 
 CLASSES = ["intact", "pitting", "rust"]
-LAYOUTS = ("contiguous", "channels_last")
 
 
 def ours(data: LabelledImages, config: ClassifyConfig, epochs: int) -> Callable[[], None]:
@@ -74,7 +73,7 @@ def measure(params: Params, images: int = 2030, epochs: int = 2, repeats: int = 
                           torch.randint(0, len(CLASSES), (images,), generator=generator)).to(device)  # as the stage does
     rows, skipped = [], []
     for precision in precisions:
-        if precision == "bf16" and device.type == "cpu" and not cpu_has_fast_bf16():
+        if precision == "bf16" and bf16_is_emulated(device):
             skipped.append("bf16 skipped: this CPU has no native bf16 kernels (AVX512-BF16/AMX)")
             continue
         for layout in layouts:
@@ -109,8 +108,7 @@ def main() -> None:
     result = measure(load_params(args.params), args.images, args.epochs, args.repeats)
     print(markdown(result))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        write_json(result, args.json)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ import torch
 
 from bsgan.runtime import cpu_has_fast_bf16
 
+LAYOUTS = ("contiguous", "channels_last")
+"""Memory layouts every training benchmark measures (``channels_last`` off and on)."""
+
 
 def synchronize(device: torch.device) -> None:
     if device.type == "cuda":

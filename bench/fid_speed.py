@@ -12,7 +12,6 @@ in one process, float32 (FID is never computed from reduced precision). Not a te
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import torch
 from bsgan.metrics.features import extract
 from bsgan.metrics.fidelity import fid
 from bsgan.metrics.inception import INPUT_SIZE, InceptionFeatures
+from bsgan.io.json_file import write_json
 from bsgan.runtime import configure_threads, torch_device
 from common import best_of, machine, seconds, table
 
@@ -78,8 +78,7 @@ def main() -> None:
     result = measure(args.images, args.size, args.batch_size, args.repeats)
     print(markdown(result))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        write_json(result, args.json)
 
 
 if __name__ == "__main__":

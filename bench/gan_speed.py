@@ -12,7 +12,6 @@ is a large square matmul measured here and now. Not a test: it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -28,13 +27,13 @@ from bsgan.models.dcgan.diffaug import diff_augment
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.training import fit
 from bsgan.quiet import quiet_third_party
-from bsgan.runtime import configure_cuda_math, configure_threads, cpu_has_fast_bf16, to_channels_last, torch_device
-from common import autocast, machine, matmul_peak, synchronize, table
+from bsgan.io.json_file import write_json
+from bsgan.runtime import bf16_is_emulated, configure_cuda_math, configure_threads, to_channels_last, torch_device
+from common import LAYOUTS, autocast, machine, matmul_peak, synchronize, table
 
 WARMUP_LOOPS = 5
 REAL_IMAGES = 128
 DTYPES = {"32": torch.float32, "bf16": torch.bfloat16}
-LAYOUTS = ("contiguous", "channels_last")
 
 
 def plain_loop(model: DCGAN, config: GanConfig, precision: str) -> Callable[[], None]:
@@ -129,7 +128,7 @@ def measure(params: Params, loops: int = 60, repeats: int = 2, precisions: tuple
     flops = flops_per_loop(config, images, device)
     rows, skipped = [], []
     for precision in precisions:
-        if precision == "bf16" and device.type == "cpu" and not cpu_has_fast_bf16():
+        if precision == "bf16" and bf16_is_emulated(device):
             slow = matmul_peak(torch.bfloat16, device, n=512, repeats=2)
             fast = matmul_peak(torch.float32, device, n=512, repeats=2)
             skipped.append(f"bf16 skipped: this CPU has no native bf16 kernels (AVX512-BF16/AMX); a bf16 matmul runs at "
@@ -184,8 +183,7 @@ def main() -> None:
     result = measure(load_params(args.params), args.loops, args.repeats, tuple(args.precision), tuple(args.layout))
     print(markdown(result))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        write_json(result, args.json)
 
 
 if __name__ == "__main__":

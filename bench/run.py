@@ -14,7 +14,6 @@ ledger, ``logs/stage_times.jsonl``; run ``make repro`` first to fill it). Writes
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import tempfile
@@ -29,6 +28,7 @@ import fid_speed
 import gan_speed
 from bsgan.commands.profile import apply_profile
 from bsgan.config import Params, load_params
+from bsgan.io.json_file import write_json
 from bsgan.quiet import quiet_third_party
 from bsgan.runtime import configure_threads, torch_device
 from bsgan.stage_times import pipeline_times
@@ -105,7 +105,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / "-".join([device.type, *args.profile, *(["quick"] if args.quick else [])])
     stem.with_suffix(".md").write_text("\n\n".join([title, f"{result['date']}, torch {torch.__version__}", *parts]) + "\n")
-    stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
+    write_json(result, stem.with_suffix(".json"))
     print(f"bench: wrote {stem}.md and {stem}.json", file=sys.stderr)
 
 

@@ -6,7 +6,6 @@ means the same thing everywhere.
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import torch
 from torch import nn
 
-log = logging.getLogger(__name__)
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
 
@@ -33,6 +31,11 @@ def torch_device(device: str) -> torch.device:
 def cpu_has_fast_bf16() -> bool:
     """Whether oneDNN has native bf16 kernels here (AVX512-BF16 or AMX); without them bf16 is emulated."""
     return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def bf16_is_emulated(device: torch.device) -> bool:
+    """Whether bf16 on ``device`` would run emulated (a CPU without native kernels): ~100x slower than float32."""
+    return device.type == "cpu" and not cpu_has_fast_bf16()
 
 
 def usable_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:

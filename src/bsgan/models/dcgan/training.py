@@ -14,7 +14,7 @@ from pytorch_lightning.strategies import DDPStrategy, Strategy
 
 from bsgan.config import GanConfig
 from bsgan.models.dcgan.lightning_model import DCGAN
-from bsgan.runtime import configure_cuda_math, cpu_has_fast_bf16, resolve_accelerator, to_channels_last
+from bsgan.runtime import bf16_is_emulated, configure_cuda_math, resolve_accelerator, to_channels_last, torch_device
 
 log = logging.getLogger(__name__)
 LAST_CHECKPOINT = "last.ckpt"
@@ -35,7 +35,7 @@ def strategy(config: GanConfig) -> str | Strategy:
 def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: Logger | bool = False,
                  callbacks: Sequence[Callback] = ()) -> pl.Trainer:
     """A Trainer whose epochs are spans of ``checkpoint_every`` loops, each ending in ``last.ckpt``."""
-    if config.precision == "bf16" and resolve_accelerator(config.device) == "cpu" and not cpu_has_fast_bf16():
+    if config.precision == "bf16" and bf16_is_emulated(torch_device(config.device)):
         log.warning("gan.precision bf16 on a CPU without native bf16 (no AVX512-BF16/AMX): emulated, far slower than 32")
     # One file, overwritten at every epoch end. (``save_last`` with ``save_top_k=0`` would write only
     # when training ends: a killed run would have nothing to resume from.)
