@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from common import table
 
 from bsgan.config import load_params
 from bsgan.data.tensors import load_class_bytes, load_class_images
+from bsgan.io.json_file import write_json
 from bsgan.metrics.features import cached_features, extract
 from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
@@ -32,9 +34,7 @@ from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.training import fit
 from bsgan.quiet import quiet_third_party
-from bsgan.io.json_file import write_json
 from bsgan.runtime import bf16_is_emulated, configure_threads, torch_device
-from common import table
 
 PREPARED = Path("data/prepared")
 

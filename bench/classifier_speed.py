@@ -19,15 +19,15 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
+from common import LAYOUTS, autocast, best_of, machine, table
 
 from bsgan.config import ClassifyConfig, Params, load_params
+from bsgan.io.json_file import write_json
 from bsgan.models.classifier.lightning_model import ClassifierTraining
 from bsgan.models.classifier.torch_model import FailureClassifier
 from bsgan.models.classifier.training import LabelledImages, batches, make_trainer
 from bsgan.quiet import quiet_third_party
-from bsgan.io.json_file import write_json
 from bsgan.runtime import bf16_is_emulated, configure_threads, to_channels_last, torch_device
-from common import LAYOUTS, autocast, best_of, machine, table
 
 CLASSES = ["intact", "pitting", "rust"]
 

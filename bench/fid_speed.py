@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from common import best_of, machine, seconds, table
 
+from bsgan.io.json_file import write_json
 from bsgan.metrics.features import extract
 from bsgan.metrics.fidelity import fid
 from bsgan.metrics.inception import INPUT_SIZE, InceptionFeatures
-from bsgan.io.json_file import write_json
 from bsgan.runtime import configure_threads, torch_device
-from common import best_of, machine, seconds, table
 
 
 def measure(images: int = 60, size: int = 32, batch_size: int = 50, repeats: int = 2, device: str = "auto") -> dict[str, Any]:

@@ -20,16 +20,16 @@ from typing import Any
 
 import pytorch_lightning as pl
 import torch
+from common import LAYOUTS, autocast, machine, matmul_peak, synchronize, table
 from torch.utils.flop_counter import FlopCounterMode
 
 from bsgan.config import GanConfig, Params, load_params
+from bsgan.io.json_file import write_json
 from bsgan.models.dcgan.diffaug import diff_augment
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.training import fit
 from bsgan.quiet import quiet_third_party
-from bsgan.io.json_file import write_json
 from bsgan.runtime import bf16_is_emulated, configure_cuda_math, configure_threads, to_channels_last, torch_device
-from common import LAYOUTS, autocast, machine, matmul_peak, synchronize, table
 
 WARMUP_LOOPS = 5
 REAL_IMAGES = 128

@@ -21,18 +21,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import torch
-
 import classifier_speed
 import fid_speed
 import gan_speed
-from bsgan.commands.profile import apply_profile
+import torch
+from common import table
+
 from bsgan.config import Params, load_params
 from bsgan.io.json_file import write_json
+from bsgan.profiles import apply_profile
 from bsgan.quiet import quiet_third_party
 from bsgan.runtime import configure_threads, torch_device
 from bsgan.stage_times import pipeline_times
-from common import table
 
 QUICK = {"gan_loops": 2, "classifier_images": 64, "classifier_epochs": 1, "fid_images": 4, "repeats": 1}
 FULL = {"gan_loops": 60, "classifier_images": 2030, "classifier_epochs": 2, "fid_images": 60, "repeats": 2}

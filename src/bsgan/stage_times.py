@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bsgan.layout import GAN_SOURCES
+
 if TYPE_CHECKING:
     from bsgan.config import Params
 
@@ -57,9 +59,7 @@ def latest(project: Path) -> dict[str, StageTime]:
 
 def pipeline_commands(params: Params) -> dict[str, list[str]]:
     """Per stage, the command lines ``dvc.yaml`` runs for these params (without their path options)."""
-    from bsgan.stages.train_gan import SOURCES  # the stage's own list; imported late, the ledger needs no torch
-
-    generators = [(label, source) for label in params.gan.classes for source in SOURCES]
+    generators = [(label, source) for label in params.gan.classes for source in GAN_SOURCES]
     return {"prepare": ["prepare"], "augment": ["augment"],
             "train-gan": [f"train-gan --class {label} --source {source}" for label, source in generators],
             "generate": [f"generate --class {label} --source {source}" for label, source in generators],

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from bsgan.commands.profile import apply_profile, available_profiles, profile_differences
 from bsgan.config import load_params
 from bsgan.errors import ParamsError
+from bsgan.profiles import apply_profile, available_profiles, profile_differences
 
 PROJECT = Path(__file__).parents[2]
 

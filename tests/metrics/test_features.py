@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+from tests.inputs import textured_photo
 from torch import nn
 
-from bsgan.data.sample import Sample
 from bsgan.data.prepared import write_image_set
+from bsgan.data.sample import Sample
 from bsgan.data.tensors import load_class_bytes
 from bsgan.metrics.features import cached_features, set_key
-from tests.inputs import textured_photo
 
 
 class CountingNetwork(nn.Module):

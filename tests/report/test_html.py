@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.inputs import textured_photo
 
 from bsgan.errors import InputDataError
 from bsgan.report.html import slug, to_html
-from tests.inputs import textured_photo
 
 
 def test_pictures_are_embedded_and_headings_get_anchors(tmp_path: Path) -> None:

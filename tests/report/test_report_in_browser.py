@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tests.browser import broken_images, chrome, console_errors, needs_chromium, save_full_page
 
 pytestmark = [needs_chromium, pytest.mark.slow]

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.browser import chrome, console_errors, needs_chromium
+from tests.inputs import textured_photo
 
 from bsgan.turing.score import score
 from bsgan.turing.sheet import key, render, shuffled_items
-from tests.browser import chrome, console_errors, needs_chromium
-from tests.inputs import textured_photo
 
 pytestmark = needs_chromium
 

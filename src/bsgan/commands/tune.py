@@ -26,8 +26,9 @@ from optuna.trial import TrialState
 from bsgan.config import Params, TuneConfig, load_params
 from bsgan.data.tensors import load_class_images
 from bsgan.errors import InputDataError, ParamsError
+from bsgan.layout import GAN_SOURCES, Layout, generator_name
+from bsgan.metrics.features import real_train_features
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.stages.train_gan import SOURCES, generator_name, real_train_features
 from bsgan.tracking import flatten
 from bsgan.tune import space
 from bsgan.tune.export import export_best
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--class", dest="label", required=True, help="failure class whose GAN is tuned")
-    parser.add_argument("--source", choices=sorted(SOURCES), default="original", help="the GAN's train set")
+    parser.add_argument("--source", choices=GAN_SOURCES, default="original", help="the GAN's train set")
     parser.add_argument("--study", required=True, help="study name (workers with the same name and storage cooperate)")
     parser.add_argument("--trials", type=int, default=0, help="trials this worker runs (default: %(default)s)")
     parser.add_argument("--timeout", type=float, help="seconds after which this worker starts no new trial")
@@ -91,11 +92,11 @@ def open_study(args: argparse.Namespace, params: Params, project: Path) -> optun
 
 
 def shared_inputs(args: argparse.Namespace, params: Params, project: Path, runs: StudyRuns) -> Study:
-    if not (project / SOURCES[args.source] / "manifest.csv").exists():
-        raise InputDataError(f"{project / SOURCES[args.source]}: not found (run `dvc repro` up to the augment stage first)")
+    if not (Layout(project).train_set(args.source) / "manifest.csv").exists():
+        raise InputDataError(f"{Layout(project).train_set(args.source)}: not found (run `dvc repro` up to the augment stage first)")
     network = InceptionFeatures()
-    return Study(args.label, load_class_images(project / SOURCES[args.source], args.label),
-                 real_train_features(network, args.label, project), network, params.gan, params.tune, runs)
+    return Study(args.label, load_class_images(Layout(project).train_set(args.source), args.label),
+                 real_train_features(network, args.label, Layout(project)), network, params.gan, params.tune, runs)
 
 
 def summary(study: optuna.Study) -> dict[str, float]:

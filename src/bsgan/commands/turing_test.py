@@ -18,7 +18,7 @@ from pathlib import Path
 from bsgan.data.prepared import read_image_set
 from bsgan.errors import InputDataError
 from bsgan.io.json_file import read_json, write_json
-from bsgan.stages.train_gan import SOURCES, generator_name
+from bsgan.layout import GAN_SOURCES, generator_name
 from bsgan.tracking import git_commit, use_experiment
 from bsgan.turing.score import Score, score
 from bsgan.turing.sheet import make_sheet
@@ -30,7 +30,7 @@ EVALUATION_DIR = Path("reports/gan")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--class", dest="label", help="failure class (to write a sheet)")
-    parser.add_argument("--source", choices=sorted(SOURCES), default="original", help="generator's train set")
+    parser.add_argument("--source", choices=GAN_SOURCES, default="original", help="generator's train set")
     parser.add_argument("--count", type=int, default=20, help="real and generated images each (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="which images and their order")
     parser.add_argument("--out", type=Path, default=Path("reports/turing"), help="folder for the sheet and its key")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import logging
 import os
 import signal
@@ -19,15 +18,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 from bsgan.errors import BsganError
 from bsgan.tracking import artifact_location, tracking_uri
+from bsgan.tracking_links import DEFAULT_PORT, HOST, base_url, experiments_url
 from bsgan.tune.storage import exists as study_storage
 
 log = logging.getLogger(__name__)
-HOST = "127.0.0.1"
-DEFAULT_PORT = 5000
 DASHBOARD_PORT = 8080
 START_TIMEOUT_S = 120
 
@@ -37,34 +34,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="MLflow UI port (default: %(default)s)")
     parser.add_argument("--dashboard-port", type=int, default=DASHBOARD_PORT,
                         help="optuna-dashboard port, when a study storage exists (default: %(default)s)")
-
-
-def base_url(host: str = HOST, port: int = DEFAULT_PORT) -> str:
-    return f"http://{host}:{port}"
-
-
-TRAINING_LAYOUT = "workflowType=machine_learning"
-"""MLflow 3's UI opens in its GenAI layout; this query selects the runs-and-metrics one our runs need."""
-
-
-def run_url(base: str, experiment_id: str, run_id: str) -> str:
-    """A run's page in the MLflow UI."""
-    return f"{base}/#/experiments/{experiment_id}/runs/{run_id}?{TRAINING_LAYOUT}"
-
-
-def runs_url(base: str, experiment_id: str) -> str:
-    """An experiment's table of runs."""
-    return f"{base}/#/experiments/{experiment_id}/runs?{TRAINING_LAYOUT}"
-
-
-def compare_url(base: str, experiment_ids: list[str], run_ids: list[str]) -> str:
-    """The UI's side-by-side view of ``run_ids`` (params, metrics, plots)."""
-    query = urlencode({"runs": json.dumps(run_ids), "experiments": json.dumps(sorted(set(experiment_ids)))}, quote_via=quote)
-    return f"{base}/#/compare-runs?{query}&{TRAINING_LAYOUT}"
-
-
-def experiments_url(base: str) -> str:
-    return f"{base}/#/experiments?{TRAINING_LAYOUT}"
 
 
 def wait_until_answering(url: str, process: subprocess.Popen, timeout_s: float = START_TIMEOUT_S) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw
 import torch
+from PIL import Image, ImageDraw
 from torchvision.transforms.v2.functional import pil_to_tensor, to_pil_image
 from torchvision.utils import make_grid
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import torch
 
+from bsgan.data.tensors import load_class_bytes
+from bsgan.layout import Layout
 from bsgan.metrics.inception import WEIGHTS_SHA1, InceptionFeatures
 
-DEFAULT_CACHE = Path(".cache/features")
 LAYOUT = "channels_last"
 """How :class:`InceptionFeatures` runs; part of the key, since another layout changes features in the 6th digit."""
 
@@ -36,7 +37,7 @@ def set_key(image_hashes: Sequence[str]) -> str:
 
 
 def cached_features(network: InceptionFeatures, images: torch.Tensor, image_hashes: Sequence[str],
-                    cache: Path = DEFAULT_CACHE) -> torch.Tensor:
+                    cache: Path) -> torch.Tensor:
     """Features of ``images`` (row i for image i), read from ``cache`` when this set was featurised before.
 
     The entry keeps each row's image hash, so the same set in another order gets its rows in that order.
@@ -52,3 +53,10 @@ def cached_features(network: InceptionFeatures, images: torch.Tensor, image_hash
     torch.save({"hashes": list(image_hashes), "features": features}, partial)
     os.replace(partial, path)  # a concurrent or killed writer never leaves half a file under the key
     return features
+
+
+def real_train_features(network: InceptionFeatures, label: str, layout: Layout) -> torch.Tensor:
+    """Float64 features of the class's real (prepared) train images, through the feature cache: what every
+    generator of the class is judged against, also one of the augmented set."""
+    real, hashes = load_class_bytes(layout.prepared, label)
+    return cached_features(network, real, hashes, layout.feature_cache).double()

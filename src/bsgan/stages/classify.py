@@ -41,17 +41,16 @@ from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import read_json, write_json
 from bsgan.io.lock import exclusive_lock
+from bsgan.layout import RESULTS_FILE, TRAINING_RUN_FILE, Layout, generator_name
 from bsgan.metrics.classification import metric_names
 from bsgan.metrics.statistics import interval
+from bsgan.models.classifier.tracking import ChildRun, ClassifyRuns
 from bsgan.models.classifier.training import LabelledImages, TrainedClassifier, train_classifier
 from bsgan.runtime import usable_cores
-from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
-from bsgan.stages.classify_runs import ChildRun, ClassifyRuns
 
 log = logging.getLogger(__name__)
 GAN_SOURCES = {"gan_original": "original", "gan_classical": "classical"}
 """Task sources drawn from a generator, and the train set that generator learnt from."""
-RESULTS_FILE = "results.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +88,7 @@ def failure_pools(task: TaskDefinition, label: str, real: torch.Tensor, held_fil
     for source in {part.source for part in task.parts} - {"real", "augment"}:
         if source == "classical":
             # classical copies (not the originals); copies of held-out validation images are left out with them
-            paths = [path for row, path in read_image_set(project / SOURCES["classical"], "train")
+            paths = [path for row, path in read_image_set(Layout(project).augmented, "train")
                      if row.label == label and row.sha256 not in real_hashes and row.source not in held_files]
             pools[source] = torch.stack([pil_to_tensor(open_rgb(path)) for path in paths]) if paths else real[:0]
         else:
@@ -105,7 +104,7 @@ def load_task_data(params: Params, name: str, project: Path, generated: Path) ->
     """Compose task ``name``'s train set and hold out its validation images."""
     task = params.tasks.definitions[name]
     config = params.classify
-    prepared = project / SOURCES["original"]
+    prepared = Layout(project).prepared
     rows = read_image_set(prepared, "train")
     classes = sorted({row.label for row, _ in rows})
     train: dict[str, torch.Tensor] = {}
@@ -231,8 +230,8 @@ def run(args: argparse.Namespace) -> None:
     project = args.params.parent
     if args.task not in params.tasks.definitions:
         raise ParamsError(f"--task {args.task!r}: not in tasks.definitions ({', '.join(params.tasks.definitions)})")
-    if not (project / SOURCES["original"] / "manifest.csv").exists():
-        raise InputDataError(f"{project / SOURCES['original']}: not found (run `dvc repro` first)")
+    if not (Layout(project).prepared / "manifest.csv").exists():
+        raise InputDataError(f"{Layout(project).prepared}: not found (run `dvc repro` first)")
     with exclusive_lock(args.checkpoints / f"{args.task}.lock", f"classifying {args.task}"):
         result = run_task(params, args.task, args, project)
     macro = result["summary"]["macro_f1"]

@@ -20,13 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from bsgan.config import TasksConfig, load_params
-from bsgan.errors import InputDataError
+from bsgan.config import load_params
 from bsgan.io.atomic import atomic_directory
-from bsgan.io.json_file import read_json, write_json
+from bsgan.io.json_file import write_json
 from bsgan.metrics.task_figures import confusion_figure, grouped_bars, interval_figure
+from bsgan.metrics.task_results import load_results
 from bsgan.metrics.task_table import compare_tasks, dvc_metrics, to_csv, to_markdown
-from bsgan.stages.classify import RESULTS_FILE
 
 log = logging.getLogger(__name__)
 
@@ -75,22 +74,6 @@ def draw(results: dict[str, dict[str, Any]], comparison: dict, classes: list[str
     for task, result in results.items():
         confusion_figure(summed_confusion(result).tolist(), classes,
                          f"{task}: test split, {len(result['repeats'])} seeds added").save(folder / f"confusion_{task}.png")
-
-
-def load_results(folder: Path, tasks: TasksConfig) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Every task's ``results.json`` (in ``tasks.definitions`` order) and their common classes."""
-    results = {}
-    for task in tasks.definitions:
-        path = folder / task / RESULTS_FILE
-        if not path.exists():
-            raise InputDataError(f"{path}: not found (run `bsgan classify --task {task}` or `dvc repro`)")
-        results[task] = read_json(path)
-    classes = results[tasks.baseline]["classes"]
-    for task, result in results.items():
-        if result["classes"] != classes:
-            raise InputDataError(f"{folder / task / RESULTS_FILE}: classes {result['classes']} differ from the "
-                                 f"baseline's {classes} (rerun the tasks on the same data)")
-    return results, classes
 
 
 def run(args: argparse.Namespace) -> None:

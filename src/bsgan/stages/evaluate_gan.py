@@ -37,6 +37,7 @@ from bsgan.data.tensors import load_class_bytes
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import read_json, write_json
+from bsgan.layout import GAN_SOURCES, TRAINING_RUN_FILE, Layout, generator_name
 from bsgan.metrics.embedding import tsne_map
 from bsgan.metrics.features import cached_features
 from bsgan.metrics.fidelity import Spread, fidelity_over_sets
@@ -48,7 +49,6 @@ from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.torch_model import Generator
 from bsgan.runtime import torch_device
-from bsgan.stages.train_gan import FEATURE_CACHE, SOURCES, TRAINING_RUN_FILE, generator_name
 from bsgan.tracking import flatten, git_commit, use_experiment
 from bsgan.turing.sheet import make_sheet
 
@@ -97,10 +97,10 @@ class RealSets:
 
     @classmethod
     def load(cls, label: str, project: Path, features: Features) -> RealSets:
-        prepared = project / SOURCES["original"]
+        prepared = Layout(project).prepared
         train_images, train_hashes = load_class_bytes(prepared, label, "train")
         references = {"original": features(train_images, train_hashes),
-                      "classical": features(*load_class_bytes(project / SOURCES["classical"], label, "train"))}
+                      "classical": features(*load_class_bytes(Layout(project).augmented, label, "train"))}
         test = features(*load_class_bytes(prepared, label, "test"))
         files = [path for row, path in read_image_set(prepared, "train") if row.label == label]
         return cls(label, train_images, files, references, test, nearest(test, references["original"])[0])
@@ -183,7 +183,7 @@ def evaluate_class(params: Params, label: str, features: Features, generated: Pa
     real = RealSets.load(label, project, features)
     result = {"real_test": judge(real, [real.test], params.eval),
               "untrained": judge(real, [features(untrained_images(params, len(real.train_images)))], params.eval)}
-    for source in SOURCES:
+    for source in GAN_SOURCES:
         name = generator_name(label, source)
         result[source] = evaluate_generator(real, generated / name, params.eval, features, staging / name)
     return result
@@ -196,7 +196,7 @@ def log_runs(params: Params, results: dict[str, dict[str, Any]], out: Path, mode
     use_experiment("gan-eval", project)
     commit = git_commit(project)
     for label, kinds in results.items():
-        for source in SOURCES:
+        for source in GAN_SOURCES:
             name = generator_name(label, source)
             trained = models / name / TRAINING_RUN_FILE
             training_run = read_json(trained).get("run_id", "unknown") if trained.exists() else "unknown"
@@ -216,11 +216,11 @@ def log_runs(params: Params, results: dict[str, dict[str, Any]], out: Path, mode
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project = args.params.parent
-    for folder in (*SOURCES.values(), *(args.generated / generator_name(label, source)
-                                        for label in params.gan.classes for source in SOURCES)):
+    for folder in (Layout(project).prepared, Layout(project).augmented, *(args.generated / generator_name(label, source)
+                                        for label in params.gan.classes for source in GAN_SOURCES)):
         if not (folder / "manifest.csv").exists():
             raise InputDataError(f"{folder}: not found (run `dvc repro` first)")
-    features = Features(torch_device(params.eval.device), project / FEATURE_CACHE)
+    features = Features(torch_device(params.eval.device), Layout(project).feature_cache)
     results: dict[str, dict[str, Any]] = {}
     with atomic_directory(args.out) as staging:
         for label in params.gan.classes:

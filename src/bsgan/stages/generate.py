@@ -22,19 +22,19 @@ from bsgan.data.sample import Sample
 from bsgan.errors import InputDataError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
+from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, generator_name
 from bsgan.models.dcgan.generator_file import load_generator
 from bsgan.models.dcgan.interpolation import interpolation_figure, interpolation_rows
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.sampling import generate_images
 from bsgan.runtime import torch_device
-from bsgan.stages.train_gan import GENERATOR_FILE, SOURCES, generator_name
 
 log = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--class", dest="label", required=True, help="failure class of the generator")
-    parser.add_argument("--source", choices=sorted(SOURCES), required=True, help="what the generator was trained on")
+    parser.add_argument("--source", choices=GAN_SOURCES, required=True, help="what the generator was trained on")
     parser.add_argument("--models", type=Path, default=Path("models/gan"), help="trained generators")
     parser.add_argument("--out", type=Path, default=Path("data/generated"), help="generated image sets")
 

@@ -19,24 +19,32 @@ from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from bsgan.commands.profile import available_profiles, profile_differences
-from bsgan.commands.ui import base_url, compare_url, experiments_url, run_url
 from bsgan.config import Params, load_params
 from bsgan.io.atomic import atomic_directory, atomic_text
 from bsgan.io.json_file import read_json
+from bsgan.layout import GAN_SOURCES, TRAINING_RUN_FILE, generator_name
 from bsgan.metrics.fidelity_table import table_rows
 from bsgan.metrics.fidelity_table import to_markdown as fidelity_markdown
+from bsgan.metrics.task_results import load_results
 from bsgan.metrics.task_table import compare_tasks
 from bsgan.metrics.task_table import to_markdown as tasks_markdown
+from bsgan.profiles import available_profiles, profile_differences
 from bsgan.report.curves import read_columns, training_figure
 from bsgan.report.html import to_html
-from bsgan.report.sections import (GeneratorPictures, Header, RunLink, data_section, gan_section, header,
-                                   tasks_section, tracking_section)
+from bsgan.report.sections import (
+    GeneratorPictures,
+    Header,
+    RunLink,
+    data_section,
+    gan_section,
+    header,
+    tasks_section,
+    tracking_section,
+)
 from bsgan.report.verdict import caveat, verdicts
 from bsgan.stage_times import pipeline_times
-from bsgan.stages.compare_tasks import load_results
-from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
 from bsgan.tracking import find_runs, git_commit, latest_run_tagged
+from bsgan.tracking_links import base_url, compare_url, experiments_url, run_url
 from bsgan.turing.score import Score
 
 log = logging.getLogger(__name__)
@@ -88,7 +96,7 @@ def generator_pictures(params: Params, out: Path, figures: Path) -> list[Generat
     """Draw each generator's training figure into ``figures``; collect the paths of its other pictures."""
     pictures = []
     for label in params.gan.classes:
-        for source in SOURCES:
+        for source in GAN_SOURCES:
             name = generator_name(label, source)
             losses = read_columns(Path("plots/gan") / f"{name}.csv")
             probes = read_columns(Path("plots/gan_fidelity") / f"{name}.csv")
@@ -111,7 +119,7 @@ def run_links(project: Path, params: Params, results: dict[str, dict[str, Any]],
     comparison of the task parents (None when they are not in this tracking store)."""
     wanted: list[tuple[str, str]] = []
     for label in params.gan.classes:
-        for source in SOURCES:
+        for source in GAN_SOURCES:
             name = generator_name(label, source)
             trained = Path("models/gan") / name / TRAINING_RUN_FILE
             training = read_json(trained).get("run_id") if trained.exists() else None

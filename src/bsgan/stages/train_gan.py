@@ -18,12 +18,13 @@ import pytorch_lightning as pl
 import torch
 
 from bsgan.config import GanConfig, Params, load_params
-from bsgan.data.tensors import load_class_bytes, load_class_images
+from bsgan.data.tensors import load_class_images
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
 from bsgan.io.lock import exclusive_lock
-from bsgan.metrics.features import cached_features
+from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, TRAINING_RUN_FILE, Layout, generator_name
+from bsgan.metrics.features import real_train_features
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.models.dcgan.fidelity_probe import PROBE_COLUMNS, FidelityProbe
 from bsgan.models.dcgan.generator_file import save_generator
@@ -33,26 +34,17 @@ from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit
 from bsgan.tracking import flatten, mlflow_logger
 
 log = logging.getLogger(__name__)
-SOURCES = {"original": Path("data/prepared"), "classical": Path("data/augmented")}
-GENERATOR_FILE = "generator.pt"
-TRAINING_RUN_FILE = "training_run.json"
-"""Beside the generator: the MLflow run that trained it, so evaluations can link to it."""
-FEATURE_CACHE = Path(".cache/features")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--class", dest="label", required=True, help="failure class to learn")
-    parser.add_argument("--source", choices=sorted(SOURCES), required=True, help="train images: prepared or augmented")
+    parser.add_argument("--source", choices=GAN_SOURCES, required=True, help="train images: prepared or augmented")
     parser.add_argument("--restart", action="store_true", help="ignore an existing checkpoint and start afresh")
     parser.add_argument("--models", type=Path, default=Path("models/gan"), help="final generators")
     parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/gan"), help="checkpoints of unfinished runs")
     parser.add_argument("--plots", type=Path, default=Path("plots/gan"), help="loss curves (CSV)")
     parser.add_argument("--fidelity-plots", type=Path, default=Path("plots/gan_fidelity"),
                         help="FID/KID during training (CSV; with gan.eval_every > 0)")
-
-
-def generator_name(label: str, source: str) -> str:
-    return f"{label}-{source}"
 
 
 def fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor) -> str:
@@ -66,7 +58,7 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     config = params.gan
     if label == params.data.intact_class:
         raise ParamsError(f"--class {label!r} is data.intact_class; GANs are trained for failure classes only")
-    images = load_class_images(project / SOURCES[source], label)
+    images = load_class_images(Layout(project).train_set(source), label)
     name = generator_name(label, source)
     checkpoints, curve = args.checkpoints / name, args.plots / f"{name}.csv"
     probe_curve = args.fidelity_plots / f"{name}.csv"
@@ -115,26 +107,19 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     return args.models / name
 
 
-def real_train_features(network: InceptionFeatures, label: str, project: Path) -> torch.Tensor:
-    """Float64 features of the class's real (prepared) train images, through the feature cache: what every
-    generator of the class is judged against, also one of the augmented set."""
-    real, hashes = load_class_bytes(project / SOURCES["original"], label)
-    return cached_features(network, real, hashes, project / FEATURE_CACHE).double()
-
-
 def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> FidelityProbe:
     """FID/KID during training against the class's real train images."""
     network = InceptionFeatures()
     config = params.gan
-    return FidelityProbe(network, real_train_features(network, label, project), config.eval_every, config.eval_count,
+    return FidelityProbe(network, real_train_features(network, label, Layout(project)), config.eval_every, config.eval_count,
                          config.seed, curve)
 
 
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project = args.params.parent
-    if not (project / SOURCES[args.source] / "manifest.csv").exists():
-        raise InputDataError(f"{project / SOURCES[args.source]}: not found (run `dvc repro` or `bsgan prepare`/`augment` first)")
+    if not (Layout(project).train_set(args.source) / "manifest.csv").exists():
+        raise InputDataError(f"{Layout(project).train_set(args.source)}: not found (run `dvc repro` or `bsgan prepare`/`augment` first)")
     name = generator_name(args.label, args.source)
     with exclusive_lock(args.checkpoints / f"{name}.lock", f"training {name}"):
         out = train(params, args.label, args.source, args, project)

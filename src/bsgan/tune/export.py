@@ -13,9 +13,9 @@ from typing import Any
 import optuna
 import yaml
 
-from bsgan.commands.profile import apply_overrides
 from bsgan.config import GanConfig
 from bsgan.errors import InputDataError
+from bsgan.profiles import apply_overrides
 from bsgan.tune.space import LABEL_KEYS, from_trial_params
 
 
