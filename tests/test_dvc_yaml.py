@@ -9,6 +9,7 @@ fails this test.
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,44 @@ def test_the_import_walk_follows_function_level_imports(tmp_path: Path) -> None:
     assert "src/bsgan/stages/prepare.py" in found
     assert "src/bsgan/config.py" in found
     assert "src/bsgan/data/__init__.py" not in found  # a docstring-only package marker
+
+
+def stage_params(command_line: str) -> list[str]:
+    """The ``params`` that ``dvc.yaml`` lists for the stage running ``command_line`` (its item substituted)."""
+    words = command_line.split()
+    options = dict(zip(words[1::2], words[2::2], strict=False))
+    for name, stage in yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"].items():
+        body = stage.get("do", stage)
+        if body["cmd"].split()[1] != words[0]:
+            continue
+        if "--source" in options and f"--source {options['--source']}" not in body["cmd"] and "${item.source}" not in body["cmd"]:
+            continue
+        listed = [key for key in body.get("params", []) if isinstance(key, str)]
+        return [key.replace("${key}", options.get("--task", "")) for key in listed]
+    raise AssertionError(f"no dvc.yaml stage runs `bsgan {words[0]}`")
+
+
+def test_every_params_key_a_stage_reads_is_in_its_params(finished_project: Path) -> None:
+    """Each stage of the tiny pipeline ran under a recorder of the params keys it read."""
+    from tests.stages.finished_project import PARAMS_READS
+
+    reads = json.loads((finished_project / PARAMS_READS).read_text())
+    unlisted = {}
+    for command_line, keys in reads.items():
+        listed = stage_params(command_line)
+        missing = [key for key in keys if not any(key == entry or key.startswith(f"{entry}.") for entry in listed)]
+        if missing:
+            unlisted[command_line] = missing
+    assert not unlisted, f"dvc.yaml stages read params they do not list: {unlisted}"
+
+
+def test_the_recorder_notes_leaf_keys_read_after_load(tmp_path: Path) -> None:
+    from bsgan.config import load_params
+    from tests.params_reads import recording
+
+    (tmp_path / "params.yaml").write_text("gan: {loops: 7}\n")
+    with recording() as keys:
+        params = load_params(tmp_path / "params.yaml")
+        assert params.gan.loops == 7
+        params.tasks.definitions["t1_original"].model_dump(exclude={"title"})
+    assert keys == {"gan.loops", "tasks.definitions.t1_original.parts"}

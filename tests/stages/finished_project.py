@@ -13,9 +13,12 @@ import pytest
 
 from bsgan.cli import main
 from tests.conftest import TINY_GAN, TINY_SYNTHETIC
+from tests.params_reads import recording
 
 TASKS = ("t1_original", "t2_original_gan", "t3_gan_only", "t4_original_classical", "t5_original_gan_classical",
          "t6_classical_on_gan")
+PARAMS_READS = "params_reads.json"
+"""Per command line, the params keys it read (:mod:`tests.params_reads`), for the ``dvc.yaml`` test."""
 GENERATORS = tuple((label, source) for label in ("pitting", "rust") for source in ("original", "classical"))
 PARAMS = {
     "data": TINY_SYNTHETIC,
@@ -36,9 +39,13 @@ def finished_project(root: Path) -> Path:
                 *(["train-gan", "--class", label, "--source", source] for label, source in GENERATORS),
                 *(["generate", "--class", label, "--source", source] for label, source in GENERATORS),
                 ["evaluate-gan"], *(["classify", "--task", task] for task in TASKS), ["compare-tasks"], ["report"]]
+    reads: dict[str, list[str]] = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
         patch.delenv("MLFLOW_TRACKING_URI", raising=False)  # the project's own store, as `bsgan ui` serves it
         for command in commands:
-            assert main(command) == 0, command
+            with recording() as keys:
+                assert main(command) == 0, command
+            reads[" ".join(command)] = sorted(keys)
+    (root / PARAMS_READS).write_text(json.dumps(reads, indent=1))
     return root

@@ -76,7 +76,7 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     logger = mlflow_logger("gan", project, tags, name, run_file.read_text().strip() if resume and run_file.exists() else None)
     run_file.write_text(logger.run_id or "")
     if not resume:
-        logger.log_hyperparams(flatten({"data": params.data.model_dump(mode="json"), "gan": config.model_dump(mode="json")}))
+        logger.log_hyperparams(flatten({"data": params.data.model_dump(mode="json"), "gan": config.model_dump(mode="json", exclude={"classes"})}))
 
     torch.manual_seed(config.seed)
     labels = config.labels_for(label)
