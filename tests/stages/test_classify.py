@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import mlflow
+import numpy as np
 import pytest
+import scipy.stats
 from PIL import Image
 
 import bsgan.stages.classify as classify_stage
@@ -53,7 +55,8 @@ def test_results_hold_every_seed_and_the_interval(project: Path) -> None:
     scores = [r["scores"]["macro_f1"] for r in result["repeats"]]
     macro = result["summary"]["macro_f1"]
     assert macro["mean"] == pytest.approx(sum(scores) / 2) and macro["n"] == 2
-    assert macro["ci_low"] <= macro["mean"] <= macro["ci_high"]
+    low, high = scipy.stats.t.interval(0.95, 1, loc=np.mean(scores), scale=scipy.stats.sem(scores))
+    assert (macro["ci_low"], macro["ci_high"]) == pytest.approx((low, high))  # Student-t over the 2 seeds
     assert sum(map(sum, result["repeats"][0]["scores"]["confusion"])) == 4 + 3 + 2, "the whole real test split"
     assert (project / "models/classify/t2_original_gan/seed1.pt").exists()
 

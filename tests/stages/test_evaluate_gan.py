@@ -35,7 +35,9 @@ def test_writes_the_fidelity_table_with_its_yardsticks(project: Path) -> None:
     assert rust["real_test"]["sets"] == 1 and rust["real_test"]["set_size"] == 2
     for kind in rust.values():
         assert {"fid_original", "fid_original_std", "kid_original", "fid_classical", "kid_classical_std"} <= set(kind)
-    assert 0.0 <= rust["original"]["near_copy_share"] <= 1.0
+    generated = len(list((project / "data/generated/rust-original/train/rust").glob("*.png")))
+    assert rust["original"]["near_copy_share"] * generated == pytest.approx(round(rust["original"]["near_copy_share"] * generated))
+    assert rust["original"]["copy_threshold"] > 0  # a share of the generated images, under a real distance
     # Unseen real images are far closer to the train images than an untrained generator's noise.
     for label in metrics.values():
         assert label["real_test"]["fid_original"] < label["untrained"]["fid_original"]
