@@ -17,11 +17,12 @@ import pytest
 import yaml
 from PIL import Image
 
+from bsgan.commands.budget import CLASSIFY_METRICS, PREPARE_METRICS, Experiment, axis_label, select, swept_class
+from bsgan.errors import InputDataError
 from tests.conftest import TINY_GAN, TINY_SYNTHETIC
 from tests.test_pipeline import PROJECT, run
 
 TASKS = ("t1_original", "t4_original_classical")
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -74,6 +75,7 @@ def experiments(project: Path) -> dict[str, dict]:
     return {exp["name"]: exp["revs"][0]["data"] for exp in baseline["experiments"] or []}
 
 
+@pytest.mark.slow
 def test_two_queued_budgets_run_as_dvc_experiments_and_compare_draws_them(project: Path) -> None:
     run(["dvc", "exp", "run", "--queue", "compare_tasks", "-S", "data.train_limit.pitting=3,5"], project)
     run(["dvc", "queue", "start", "--jobs", "1"], project)
@@ -117,3 +119,38 @@ def test_two_queued_budgets_run_as_dvc_experiments_and_compare_draws_them(projec
     assert sorted(p.name for p in (project / "plots/budget").iterdir()) == [f"{task}.csv" for task in TASKS]
     run(["dvc", "plots", "show", "plots/budget", "-x", "budget", "-y", "macro_f1", "-o", "budget_plot"], project)
     assert "t4_original_classical" in (project / "budget_plot/index.html").read_text()
+
+
+COUNTS = {"exp-a": {"intact": 700, "pitting": 25, "rust": 128}, "exp-b": {"intact": 700, "pitting": 50, "rust": 128}}
+
+
+def test_the_budget_is_the_count_of_the_class_that_differs() -> None:
+    assert swept_class(COUNTS, None) == "pitting"
+    assert axis_label(COUNTS, "pitting") == "real pitting train images"
+    assert swept_class(COUNTS, "rust") == "rust", "asked for: drawn even though it does not differ"
+    both = {"exp-a": {"pitting": 25, "rust": 25}, "exp-b": {"pitting": 50, "rust": 50}}
+    assert swept_class(both, None) == "pitting"
+    assert axis_label(both, "pitting") == "real train images per capped class (pitting's count)"
+
+
+def test_experiments_without_a_budget_difference_or_an_unknown_class_are_one_line() -> None:
+    with pytest.raises(InputDataError, match=r"^--budget-class 'dent': not a class in metrics/prepare.json"):
+        swept_class(COUNTS, "dent")
+    with pytest.raises(InputDataError, match=r"the same train counts: no budget differs \(queue a sweep: dvc exp run"):
+        swept_class({"a": {"pitting": 9}, "b": {"pitting": 9}}, None)
+
+
+def experiment(name: str, baseline: bool = False, state: str | None = "success", ran: bool = True) -> Experiment:
+    metrics = {PREPARE_METRICS: {"train": {"pitting": 5}}, CLASSIFY_METRICS: {"t1_original": {"macro_f1": 0.5}}}
+    return Experiment(name, f"{abs(hash(name)):x}"[:7], baseline, state, metrics if ran else {})
+
+
+def test_by_default_every_finished_experiment_but_not_the_baseline_is_drawn() -> None:
+    shown = [experiment("main", baseline=True, state=None), experiment("exp-a"), experiment("exp-b", state=None),
+             experiment("exp-q", state="queued"), experiment("exp-f", state="failed"), experiment("exp-x", ran=False)]
+    assert [exp.name for exp in select(shown, [])] == ["exp-a", "exp-b"]
+    assert [exp.name for exp in select(shown, ["main", "exp-a", shown[1].rev])] == ["main", "exp-a"]
+    with pytest.raises(InputDataError, match=r"^'exp-z': not an experiment of HEAD nor HEAD itself"):
+        select(shown, ["exp-z"])
+    with pytest.raises(InputDataError, match=r"^'exp-x': no metrics/prepare.json there"):
+        select(shown, ["exp-x"])

@@ -1,15 +1,19 @@
 """``bsgan compare --budget``: a task metric against the real-data budget, over the DVC experiments of a sweep.
 
-The experiments come from DVC (``dvc.api.exp_show``: the finished experiments of the HEAD baseline,
-or the revisions named on the command line); each one's numbers from its ``metrics/classify.json``
-and its budget from its ``metrics/prepare.json`` (the train images ``prepare`` actually kept, so a
+The experiments come from DVC (``dvc exp show --json``: the finished experiments of the HEAD baseline,
+or the ones named on the command line); each one's numbers from its ``metrics/classify.json`` and
+its budget from its ``metrics/prepare.json`` (the train images ``prepare`` actually kept, so a
 cap above what a class has is drawn where it really is). Writes ``<out>/budget.{png,md,csv}`` and
 the DVC plot data ``plots/budget/<task>.csv`` (``dvc plots show`` draws one line per task).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,46 +25,68 @@ log = logging.getLogger(__name__)
 
 PREPARE_METRICS = "metrics/prepare.json"
 CLASSIFY_METRICS = "metrics/classify.json"
-UNFINISHED = {"Queued", "Running", "Failed"}
+UNFINISHED = {"queued", "running", "failed"}
 
 
-def sweep_experiments() -> list[str]:
-    """The finished DVC experiments of the HEAD baseline (not the baseline itself: its tasks and seeds may differ)."""
-    import dvc.api
+@dataclass(frozen=True)
+class Experiment:
+    """One row of ``dvc exp show``: an experiment or its baseline, with the metrics files it holds."""
 
-    return [row["Experiment"] for row in dvc.api.exp_show()
-            if row["typ"] != "baseline" and row["Experiment"] and row.get("State") not in UNFINISHED]
+    name: str
+    rev: str
+    baseline: bool
+    state: str | None
+    metrics: dict[str, Any]
 
 
-def _metrics(target: str, rev: str) -> dict[str, Any]:
-    import dvc.api
-    from dvc.exceptions import DvcException
+def _metrics_of(entry: dict[str, Any]) -> dict[str, Any]:
+    files = (entry.get("data") or {}).get("metrics") or {}
+    return {path: found["data"] for path, found in files.items() if found.get("data")}
 
-    try:
-        found = dvc.api.metrics_show(target, rev=rev)
-    except DvcException as exc:
-        raise InputDataError(f"{rev!r}: {exc}") from None
-    if not found:
-        raise InputDataError(f"{rev!r}: no {target} there (did its pipeline run to compare_tasks?)")
+
+def show_experiments() -> list[Experiment]:
+    """The HEAD baseline and its experiments with their metrics, from ``dvc exp show --json``.
+
+    DVC's own listing: one call reads every experiment's metrics from its commit (``dvc.api.metrics_show``
+    with a revision also reads the workspace's files and fails where the workspace has none).
+    """
+    done = subprocess.run([sys.executable, "-m", "dvc", "exp", "show", "--json"], capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise InputDataError(f"dvc exp show: {last}")
+    found = []
+    for baseline in json.loads(done.stdout):
+        if baseline["rev"] == "workspace":
+            continue
+        found.append(Experiment(baseline.get("name") or baseline["rev"], baseline["rev"], True, None,
+                                _metrics_of(baseline)))
+        for group in baseline.get("experiments") or []:
+            state = (group.get("executor") or {}).get("state")
+            for entry in group["revs"]:
+                found.append(Experiment(entry.get("name") or entry["rev"], entry["rev"], False, state,
+                                        _metrics_of(entry)))
     return found
 
 
-def train_counts(revs: list[str]) -> dict[str, dict[str, int]]:
-    """``{rev: {class: real train images}}`` from each revision's prepare counts."""
-    return {rev: _metrics(PREPARE_METRICS, rev)["train"] for rev in revs}
+def select(experiments: list[Experiment], wanted: list[str]) -> list[Experiment]:
+    """The named experiments (by name or commit), or every finished experiment of the baseline.
 
-
-def with_results(revs: list[str]) -> list[str]:
-    """The revisions that hold both metrics files (an experiment that stopped early has none)."""
-    kept = []
-    for rev in revs:
-        try:
-            _metrics(PREPARE_METRICS, rev), _metrics(CLASSIFY_METRICS, rev)
-        except InputDataError as exc:
-            log.info("skipped %s", exc)
-            continue
-        kept.append(rev)
-    return kept
+    Not the baseline by default: its tasks and seeds may differ from the sweep's.
+    """
+    if not wanted:
+        return [exp for exp in experiments if not exp.baseline and exp.state not in UNFINISHED
+                and {PREPARE_METRICS, CLASSIFY_METRICS} <= set(exp.metrics)]
+    chosen = []
+    for name in wanted:
+        match = next((exp for exp in experiments if name in (exp.name, exp.rev) or exp.rev.startswith(name)), None)
+        if match is None:
+            raise InputDataError(f"{name!r}: not an experiment of HEAD nor HEAD itself (dvc exp show lists them)")
+        for path in (PREPARE_METRICS, CLASSIFY_METRICS):
+            if path not in match.metrics:
+                raise InputDataError(f"{name!r}: no {path} there (did its pipeline run to compare_tasks?)")
+        if match not in chosen:
+            chosen.append(match)
+    return chosen
 
 
 def swept_class(counts: dict[str, dict[str, int]], wanted: str | None) -> str:
@@ -87,21 +113,21 @@ def axis_label(counts: dict[str, dict[str, int]], label: str) -> str:
     return f"real train images per capped class ({label}'s count)" if others else f"real {label} train images"
 
 
-def budget_points(revs: list[str], label: str, counts: dict[str, dict[str, int]], metric: str) -> list[BudgetPoint]:
-    """One point per task and revision; of revisions with the same budget the first listed is kept."""
+def budget_points(experiments: list[Experiment], label: str, metric: str) -> list[BudgetPoint]:
+    """One point per task and experiment; of experiments with the same budget the first listed is kept."""
     points: list[BudgetPoint] = []
     seen: dict[int, str] = {}
-    for rev in revs:
-        budget = counts[rev][label]
+    for exp in experiments:
+        budget = exp.metrics[PREPARE_METRICS]["train"][label]
         if budget in seen:
-            log.info("%s has the same budget (%d %s) as %s: skipped", rev, budget, label, seen[budget])
+            log.info("%s has the same budget (%d %s) as %s: skipped", exp.name, budget, label, seen[budget])
             continue
-        seen[budget] = rev
-        for task, values in _metrics(CLASSIFY_METRICS, rev).items():
+        seen[budget] = exp.name
+        for task, values in exp.metrics[CLASSIFY_METRICS].items():
             if values.get(metric) is None:
-                raise InputDataError(f"--metric {metric!r}: not in {rev}'s {CLASSIFY_METRICS} "
+                raise InputDataError(f"--metric {metric!r}: not in {exp.name}'s {CLASSIFY_METRICS} "
                                      f"(keys: {', '.join(values)})")
-            points.append(BudgetPoint(rev, budget, task, values[metric],
+            points.append(BudgetPoint(exp.name, budget, task, values[metric],
                                       values.get(f"{metric}_ci_low"), values.get(f"{metric}_ci_high")))
     return points
 
@@ -125,12 +151,13 @@ def write_budget(points: list[BudgetPoint], budget_label: str, metric: str, out:
 
 def compare_budget(revs: list[str], wanted: str | None, metric: str, out: Path, plots: Path) -> str:
     """Read the experiments through DVC and write the budget curve; returns the Markdown table."""
-    revs = revs or with_results(sweep_experiments())
-    if len(revs) < 2:
-        raise InputDataError(f"--budget needs at least two finished experiments (found: {', '.join(revs) or 'none'})")
-    counts = train_counts(revs)
+    experiments = select(show_experiments(), revs)
+    if len(experiments) < 2:
+        raise InputDataError("--budget needs at least two finished experiments (found: "
+                             f"{', '.join(exp.name for exp in experiments) or 'none'}; dvc exp show lists them)")
+    counts = {exp.name: exp.metrics[PREPARE_METRICS]["train"] for exp in experiments}
     label = swept_class(counts, wanted)
-    points = budget_points(revs, label, counts, metric)
+    points = budget_points(experiments, label, metric)
     table = write_budget(points, axis_label(counts, label), metric, out, plots)
     log.info("wrote %s/budget.{png,md,csv} and %s/<task>.csv", out, plots)
     return table
