@@ -50,7 +50,8 @@ def show_experiments() -> list[Experiment]:
     DVC's own listing: one call reads every experiment's metrics from its commit (``dvc.api.metrics_show``
     with a revision also reads the workspace's files and fails where the workspace has none).
     """
-    done = subprocess.run([sys.executable, "-m", "dvc", "exp", "show", "--json"], capture_output=True, text=True)
+    command = [sys.executable, "-m", "dvc", "exp", "show", "--json"]
+    done = subprocess.run(command, check=False, capture_output=True, text=True)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise InputDataError(f"dvc exp show: {last}")
