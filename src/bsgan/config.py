@@ -117,8 +117,28 @@ class DataConfig(_Section):
     """Classes to keep (all found when null); a listed class missing from the data is an error."""
     test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.25
     seed: Annotated[int, Field(ge=0)] = 0
+    train_limit: int | dict[str, int | None] | None = None
+    """Cap on real train images per failure class, applied in ``prepare`` so every later stage sees the same
+    budget (null: all): one number for every failure class, or per class (``{pitting: 25}``; a class not
+    listed keeps all). A cap above what a class has keeps all of it. The test split is never capped."""
+    train_limit_seed: Annotated[int, Field(ge=0)] = 0
+    """Seeds each class's draw order; a budget keeps a prefix of it, so smaller budgets nest in larger ones."""
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     labelme: LabelmeConfig = Field(default_factory=LabelmeConfig)
+
+    @field_validator("train_limit", mode="before")
+    @classmethod
+    def _train_limit(cls, limit: Any) -> Any:
+        def check(value: Any, where: str) -> None:
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError(f"{where}must be a whole number of images >= 1 or null (got {value!r})")
+
+        if isinstance(limit, dict):
+            for label, value in limit.items():
+                check(value, f"{label}: ")
+        else:
+            check(limit, "")
+        return limit
 
     @field_validator("intact_class")
     @classmethod
@@ -151,6 +171,14 @@ class DataConfig(_Section):
             missing = sorted(set(self.classes or ()) - drawn)
             if missing:
                 raise ValueError(f"data.classes: {missing[0]!r} is not drawn by the synthetic source")
+        if isinstance(self.train_limit, dict):
+            for label in (label for label, cap in self.train_limit.items() if cap is not None):
+                if label == self.intact_class:
+                    raise ValueError(f"data.train_limit.{label}: the intact class is never capped")
+                if self.classes is not None and label not in self.classes:
+                    raise ValueError(f"data.train_limit.{label}: not a class in data.classes {self.classes}")
+                if self.source == "synthetic" and label not in self.synthetic.counts:
+                    raise ValueError(f"data.train_limit.{label}: not a class the synthetic source draws")
         return self
 
 

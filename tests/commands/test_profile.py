@@ -10,7 +10,7 @@ PROJECT = Path(__file__).parents[2]
 
 
 def test_the_paper_and_cpu_profiles_ship_with_the_package() -> None:
-    assert {"cpu", "paper"} <= set(available_profiles())
+    assert {"cpu", "paper", "gpu", "sweep"} <= set(available_profiles())
 
 
 def test_a_profile_changes_only_its_keys_and_keeps_comments(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_the_shipped_params_equal_the_cpu_profile() -> None:
 
 
 def test_unknown_profile_is_one_clear_line(tmp_path: Path) -> None:
-    with pytest.raises(ParamsError, match=r"profile 'tpu' does not exist \(available: cpu, gpu, paper\)"):
+    with pytest.raises(ParamsError, match=r"profile 'tpu' does not exist \(available: cpu, gpu, paper, sweep\)"):
         apply_profile("tpu", tmp_path / "params.yaml")
 
 
@@ -67,3 +67,39 @@ def test_profile_differences_tell_which_profile_params_are() -> None:
     assert profile_differences("cpu", shipped) == [], "params.yaml ships the cpu profile"
     paper = profile_differences("paper", shipped)
     assert "gan.loops: 1200 -> 30000" in paper and "data.image_size: 32 -> 96" in paper
+
+
+def test_the_sweep_profile_keeps_four_tasks_and_fewer_seeds_and_cpu_brings_all_back(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    params.write_text((PROJECT / "params.yaml").read_text())
+    shipped = load_params(params)
+
+    changes = apply_profile("sweep", params)
+    assert "classify.repeats: 5 -> 3" in changes
+    sweep = load_params(params)
+    assert list(sweep.tasks.definitions) == ["t1_original", "t2_original_gan", "t4_original_classical",
+                                             "t6_classical_on_gan"]
+    assert sweep.tasks.definitions["t6_classical_on_gan"] == shipped.tasks.definitions["t6_classical_on_gan"]
+    assert (sweep.gan, sweep.data) == (shipped.gan, shipped.data), "the same GANs and data as the CPU default"
+    assert apply_profile("sweep", params) == []
+    assert "# cap on real train images" in params.read_text().lower(), "comments kept"
+
+    apply_profile("cpu", params)
+    assert load_params(params) == shipped
+
+
+def with_task_seven(text: str) -> str:
+    return text.replace("  definitions:\n", "  definitions:\n    t7_gan_300:\n      title: 7 GAN 300\n"
+                        "      parts: [{source: real, count: all}, {source: gan_original, count: 300}]\n", 1)
+
+
+def test_the_cpu_profile_adds_the_paper_tasks_back_without_dropping_ones_of_your_own(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    params.write_text(with_task_seven((PROJECT / "params.yaml").read_text()))
+    apply_profile("sweep", params)
+    assert "t7_gan_300" not in load_params(params).tasks.definitions, "the sweep sets its task list whole"
+
+    params.write_text(with_task_seven(params.read_text()))
+    apply_profile("cpu", params)
+    six = load_params(PROJECT / "params.yaml").tasks.definitions
+    assert set(load_params(params).tasks.definitions) == {*six, "t7_gan_300"}

@@ -53,6 +53,41 @@ def test_synthetic_prepare_is_deterministic(write_params: Callable[..., Path]) -
     assert snapshot(params.parent / "prepared") == first
 
 
+def manifest(folder: Path) -> list[dict[str, str]]:
+    with (folder / "manifest.csv").open() as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_train_limit_keeps_a_nested_subset_of_train_images_and_the_whole_test_split(
+    write_params: Callable[..., Path],
+) -> None:
+    budgets = {}
+    for name, limit in (("all", None), ("three", {"pitting": 3}), ("five", {"pitting": 5})):
+        params = write_params({"data": {"train_limit": limit}})
+        assert main(["prepare", "--params", str(params), "--out", str(params.parent / name),
+                     "--metrics", str(params.parent / f"{name}.json")]) == 0
+        budgets[name] = params.parent / name
+    counts = json.loads((budgets["three"].parent / "three.json").read_text())
+    assert counts["train"] == {"intact": 10, "pitting": 3, "rust": 5}
+    assert counts["test"] == {"intact": 4, "pitting": 3, "rust": 2}, "the test split is never capped"
+
+    everything = snapshot(budgets["all"])
+    for name in ("three", "five"):
+        files = snapshot(budgets[name])
+        for split_and_class in ("test/", "train/rust/", "train/intact/"):
+            assert {k: v for k, v in files.items() if k.startswith(split_and_class)} == \
+                   {k: v for k, v in everything.items() if k.startswith(split_and_class)}, (name, split_and_class)
+    three, five = (manifest(budgets[name]) for name in ("three", "five"))
+    pitting = {name: [row for row in rows if row["split"] == "train" and row["class"] == "pitting"]
+               for name, rows in (("three", three), ("five", five))}
+    assert [row["budget_rank"] for row in pitting["three"]] == ["0", "1", "2"]
+    assert [(row["file"], row["sha256"], row["source"]) for row in pitting["five"][:3]] == \
+           [(row["file"], row["sha256"], row["source"]) for row in pitting["three"]], "budget 3 is the first 3 of budget 5"
+    assert {row["sha256"] for row in pitting["five"]} <= {everything[f] for f in everything if f.startswith("train/pitting/")}
+    assert {row["budget_rank"] for row in three if row["class"] != "pitting" or row["split"] == "test"} == {""}
+    assert "budget_rank" not in manifest(budgets["all"])[0], "without a limit the manifest is as before"
+
+
 def test_labelme_prepare_splits_by_photo(write_params: Callable[..., Path], labelme_root: Path) -> None:
     params = write_params({"data": {"source": "labelme", "root": str(labelme_root), "labelme": {"min_crop": 32}}})
     assert run_prepare(params) == 0
@@ -126,6 +161,9 @@ def test_bad_labelme_input_fails_cleanly_and_keeps_the_previous_output(
         ({"data": {"source": "folder", "classes": ["pitting", "rust", "intact"]}}, "data.classes: class 'rust' not found in"),
         ({"data": {"source": "folder", "intact_class": "good"}}, "data.intact_class: class 'good' not found in"),
         ({"data": {"image_size": 4}}, "params.yaml: data.image_size: Input should be greater than or equal to 16"),
+        ({"data": {"source": "folder", "train_limit": {"rust": 3}}},
+         "data.train_limit.rust: no failure class 'rust' in the data (failure classes: pitting)"),
+        ({"data": {"train_limit": {"pitting": -1}}}, "data.train_limit: pitting: must be a whole number of images >= 1"),
         ({"data": {"synthetic": {"counts": {"rust": {"train": 2, "test": 0}, "intact": {"train": 2, "test": 2}}}}},
          "data.synthetic.counts.rust.test"),
     ],

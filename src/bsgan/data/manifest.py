@@ -22,6 +22,9 @@ class ManifestRow:
         source: The photo or generated scene (prepare), or the prepared image (augment).
         box_left, box_top, box_right, box_bottom: Crop box in the source, empty if none.
         sha256: Hash of the PNG file's bytes.
+        budget_rank: Under ``data.train_limit``, a capped class's train image's place in its class's
+            seeded draw order (a budget of N keeps ranks 0..N-1); ``None`` elsewhere. The column is
+            written only when some row has one, so manifests without a limit keep their bytes.
     """
 
     file: str
@@ -33,17 +36,22 @@ class ManifestRow:
     box_right: int | None
     box_bottom: int | None
     sha256: str
+    budget_rank: int | None = None
 
 
 _COLUMNS = ["file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256"]
+_RANKED_COLUMNS = [*_COLUMNS, "budget_rank"]
+_INTEGER_FIELDS = ("box_left", "box_top", "box_right", "box_bottom", "budget_rank")
 
 
 def write_manifest(rows: list[ManifestRow], path: Path) -> None:
+    ranked = any(row.budget_rank is not None for row in rows)
+    columns = _RANKED_COLUMNS if ranked else _COLUMNS
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(_COLUMNS)
+        writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if value is None else value for value in asdict(row).values()])
+            writer.writerow(["" if value is None else value for value in list(asdict(row).values())[:len(columns)]])
 
 
 def read_manifest(path: Path) -> list[ManifestRow]:
@@ -52,14 +60,15 @@ def read_manifest(path: Path) -> list[ManifestRow]:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
-            if header != _COLUMNS:
+            if header not in (_COLUMNS, _RANKED_COLUMNS):
                 raise InputDataError(f"{path}: not a bsgan manifest (header {header})")
-            names = [field.name for field in fields(ManifestRow)]
+            names = [field.name for field in fields(ManifestRow)][:len(header)]
             rows = []
             for values in reader:
                 record = dict(zip(names, values, strict=True))
-                for key in ("box_left", "box_top", "box_right", "box_bottom"):
-                    record[key] = int(record[key]) if record[key] else None  # type: ignore[assignment]
+                for key in _INTEGER_FIELDS:
+                    if key in record:
+                        record[key] = int(record[key]) if record[key] else None  # type: ignore[assignment]
                 rows.append(ManifestRow(**record))  # type: ignore[arg-type]
             return rows
     except FileNotFoundError:

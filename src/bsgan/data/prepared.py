@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image
@@ -24,11 +25,14 @@ def image_path(split: str, label: str, index: int) -> str:
     return f"{split}/{label}/{label}_{index:04d}.png"
 
 
-def write_images(samples: list[Sample], root: Path) -> list[ManifestRow]:
-    """Write ``samples`` as PNGs under ``root``, numbered per split and class in input order."""
+def write_images(samples: list[Sample], root: Path, ranks: Sequence[int | None] | None = None) -> list[ManifestRow]:
+    """Write ``samples`` as PNGs under ``root``, numbered per split and class in input order.
+
+    ``ranks`` (one per sample) go to the manifest's ``budget_rank`` column (``data.train_limit``).
+    """
     rows: list[ManifestRow] = []
     next_index: dict[tuple[str, str], int] = defaultdict(int)
-    for sample in samples:
+    for sample, rank in zip(samples, ranks or [None] * len(samples), strict=True):
         assert sample.split is not None, "split must be assigned before writing"
         key = (sample.split, sample.label)
         relative = image_path(sample.split, sample.label, next_index[key])
@@ -38,7 +42,7 @@ def write_images(samples: list[Sample], root: Path) -> list[ManifestRow]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         box = sample.box or (None, None, None, None)
-        rows.append(ManifestRow(relative, sample.label, sample.split, sample.source, *box, sha256(data)))
+        rows.append(ManifestRow(relative, sample.label, sample.split, sample.source, *box, sha256(data), rank))
     return rows
 
 
@@ -54,9 +58,9 @@ def write_contact_sheets(samples: list[Sample], root: Path) -> None:
         contact_sheet(images, title).save(folder / f"{split}_{label}.png")
 
 
-def write_image_set(samples: list[Sample], root: Path) -> Counts:
+def write_image_set(samples: list[Sample], root: Path, ranks: Sequence[int | None] | None = None) -> Counts:
     """Write images, manifest and contact sheets; return the counts per split and class."""
-    rows = write_images(samples, root)
+    rows = write_images(samples, root, ranks)
     write_manifest(rows, root / MANIFEST_NAME)
     write_contact_sheets(samples, root)
     return count(rows)

@@ -23,17 +23,42 @@ def available_profiles() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in resources.files("bsgan.profiles").iterdir() if p.name.endswith(".yaml"))
 
 
-def _overlay(target: Any, profile: dict[str, Any], prefix: str = "") -> list[str]:
+REPLACE_KEY = "_replace"
+"""A profile's list of dotted keys whose mapping it sets whole instead of merging (``tasks.definitions``:
+the sweep profile keeps four tasks, and ``cpu`` brings back all six)."""
+
+
+def _overlay(target: Any, profile: dict[str, Any], prefix: str = "", replace: frozenset[str] = frozenset()) -> list[str]:
     """Copy ``profile``'s leaves into ``target`` in place; return ``key: old -> new`` lines."""
     changes = []
     for key, value in profile.items():
         dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            changes += _overlay(target[key], value, f"{dotted}.")
+        if isinstance(value, dict) and isinstance(target.get(key), dict) and dotted not in replace:
+            changes += _overlay(target[key], value, f"{dotted}.", replace)
+        elif dotted in replace and isinstance(target.get(key), dict) and _plain(target[key]) == value:
+            continue  # the same mapping, whatever its YAML style
         elif target.get(key) != value:
-            changes.append(f"{dotted}: {target.get(key)!r} -> {value!r}")
+            old = _plain(target.get(key))
+            if dotted in replace and isinstance(old, dict) and isinstance(value, dict):
+                changes.append(f"{dotted}: {', '.join(old)} -> {', '.join(value)}")
+            else:
+                changes.append(f"{dotted}: {old!r} -> {value!r}")
             target[key] = value
     return changes
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's commented mappings and lists as plain ones, for comparison and messages."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _split(profile: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    profile = dict(profile)
+    return profile, frozenset(profile.pop(REPLACE_KEY, None) or ())
 
 
 def read_profile(name: str) -> dict[str, Any]:
@@ -44,18 +69,22 @@ def read_profile(name: str) -> dict[str, Any]:
 
 def profile_differences(name: str, params: dict[str, Any]) -> list[str]:
     """``key: ours -> profile's`` for every value of profile ``name`` that ``params`` (plain data) does not have."""
-    return _overlay(copy.deepcopy(params), read_profile(name))
+    profile, replace = _split(read_profile(name))
+    return _overlay(copy.deepcopy(params), profile, replace=replace)
 
 
 def apply_profile(name: str, params_path: Path, dry_run: bool = False) -> list[str]:
     """Overlay profile ``name`` onto ``params_path``; return the changes made."""
-    return apply_overrides(read_profile(name), params_path, f"{params_path} with profile {name}", dry_run)
+    profile, replace = _split(read_profile(name))
+    return apply_overrides(profile, params_path, f"{params_path} with profile {name}", dry_run, replace)
 
 
-def apply_overrides(overrides: dict[str, Any], params_path: Path, origin: str, dry_run: bool = False) -> list[str]:
+def apply_overrides(overrides: dict[str, Any], params_path: Path, origin: str, dry_run: bool = False,
+                    replace: frozenset[str] = frozenset()) -> list[str]:
     """Write ``overrides`` (nested like params.yaml) into ``params_path``, keeping its comments; return the changes.
 
-    The result is validated first: overrides that make bad params change nothing.
+    The result is validated first: overrides that make bad params change nothing. Mappings at the dotted
+    keys in ``replace`` are set whole rather than merged.
     """
     yaml = YAML()
     yaml.preserve_quotes = True
@@ -63,7 +92,7 @@ def apply_overrides(overrides: dict[str, Any], params_path: Path, origin: str, d
         params = yaml.load(params_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ParamsError(f"{params_path}: params file not found") from None
-    changes = _overlay(params, overrides)
+    changes = _overlay(params, overrides, replace=replace)
     buffer = io.StringIO()
     yaml.dump(params, buffer)
     parse_params(YAML(typ="safe").load(buffer.getvalue()), origin=origin)

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from bsgan.config import DataConfig, load_params
+from bsgan.data.budget import apply_train_limit
 from bsgan.data.prepared import Counts, write_image_set
 from bsgan.data.sample import Sample
 from bsgan.data.sources import SOURCES
@@ -35,7 +36,7 @@ def check_classes(samples: list[Sample], config: DataConfig, origin: str) -> Non
 
 
 def prepare(config: DataConfig, root: Path, out: Path) -> Counts:
-    """Load ``config.source`` from ``root``, split by photo and write the image set to ``out``."""
+    """Load ``config.source`` from ``root``, split by photo, cap the train split (data.train_limit), write ``out``."""
     origin = "synthetic source" if config.source == "synthetic" else str(root)
     samples = SOURCES[config.source](config, root)
     if config.classes is not None:
@@ -43,8 +44,9 @@ def prepare(config: DataConfig, root: Path, out: Path) -> Counts:
     check_classes(samples, config, origin)
     samples = assign_splits(samples, config.test_fraction, config.seed)
     check_splits(samples, origin)
+    kept = apply_train_limit(samples, config.train_limit, config.intact_class, config.train_limit_seed)
     with atomic_directory(out) as staging:
-        counts = write_image_set(samples, staging)
+        counts = write_image_set([item.sample for item in kept], staging, [item.rank for item in kept])
     return counts
 
 
