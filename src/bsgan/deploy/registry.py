@@ -33,13 +33,17 @@ def register(onnx_file: Path, card: Path, example: np.ndarray, project: Path, ta
     import mlflow
     import mlflow.onnx
     import onnx
-    from mlflow.models import infer_signature
+    from mlflow.models import ModelSignature
+    from mlflow.types import Schema, TensorSpec
 
-    from bsgan.deploy.onnx_model import INPUT, onnx_probabilities
+    from bsgan.deploy.onnx_model import INPUT, OUTPUT, onnx_probabilities
 
     use_experiment(EXPERIMENT, project)
     example = example.astype(np.float32)
-    signature = infer_signature({INPUT: example}, onnx_probabilities(onnx_file, example))
+    n_classes = onnx_probabilities(onnx_file, example).shape[1]
+    # batch, height and width free, as in the graph (a signature inferred from the example would fix H and W)
+    signature = ModelSignature(Schema([TensorSpec(np.dtype(np.float32), (-1, 3, -1, -1), INPUT)]),
+                               Schema([TensorSpec(np.dtype(np.float32), (-1, n_classes), OUTPUT)]))
     with mlflow.start_run(run_name=f"export-{tags.get('task', 'classifier')}", tags=tags) as run:
         logged = mlflow.onnx.log_model(onnx.load(str(onnx_file)), name="classifier", signature=signature,
                                        input_example={INPUT: example}, registered_model_name=name)
