@@ -12,8 +12,8 @@ import torch
 from PIL import Image
 
 from bsgan.cli import main
-from bsgan.models.classifier.classifier_file import load_classifier
 from bsgan.inference.preprocess import read_image
+from bsgan.models.classifier.classifier_file import load_classifier
 
 CLASSES = ["intact", "pitting", "rust"]
 
@@ -34,13 +34,14 @@ def test_crops_and_folders_get_a_row_each_with_the_seed_ensemble(classified_proj
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(classified_project)
     crop = classified_project / "data/prepared/test/rust/rust_0000.png"
-    assert main(["predict", "--task", "t1_original", "data/prepared/test/pitting", str(crop), "--out", str(tmp_path / "p")]) == 0
+    out = str(tmp_path / "p")
+    assert main(["predict", "--task", "t1_original", "data/prepared/test/pitting", str(crop), "--out", out]) == 0
     found = rows(tmp_path / "p/predictions.csv")
     assert list(found[0]) == ["file", "predicted", *(f"p_{c}" for c in CLASSES)]
-    assert [Path(r["file"]).name for r in found] == ["pitting_0000.png", "pitting_0001.png", "pitting_0002.png", "rust_0000.png"]
+    assert [Path(r["file"]).name for r in found] == [*(f"pitting_000{i}.png" for i in range(3)), "rust_0000.png"]
     seeds = [classified_project / f"models/classify/t1_original/seed{s}.pt" for s in (0, 1)]
     for row in found:
-        expected = independent_probabilities(seeds, classified_project / row["file"] if not Path(row["file"]).is_absolute() else Path(row["file"]))
+        expected = independent_probabilities(seeds, classified_project / row["file"])  # absolute paths stay so
         np.testing.assert_allclose([float(row[f"p_{c}"]) for c in CLASSES], expected, atol=2e-6)
         assert row["predicted"] == CLASSES[int(expected.argmax())]
 
@@ -55,7 +56,8 @@ def test_seed_picks_one_classifier_and_a_single_file_needs_no_params(classified_
     np.testing.assert_allclose([float(row[f"p_{c}"]) for c in CLASSES], expected, atol=2e-6)
 
 
-def test_without_a_task_the_surest_one_is_used(classified_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_task_the_surest_one_is_used(classified_project: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(classified_project)
     metrics = json.loads((classified_project / "metrics/classify.json").read_text())
     surest = max(sorted(metrics), key=lambda task: metrics[task]["macro_f1_ci_low"])
@@ -108,5 +110,6 @@ def test_bad_inputs_fail_with_one_line_and_leave_the_output_alone(classified_pro
         assert main(["predict", "--model", model, "--out", str(out), *arguments]) == 2
         error = capsys.readouterr().err.strip()
         assert len(error.splitlines()) == 1 and message in error, error
-        assert (out / "predictions.csv").read_text() == "earlier\n" and [p.name for p in out.iterdir()] == ["predictions.csv"]
+        assert (out / "predictions.csv").read_text() == "earlier\n"
+        assert [p.name for p in out.iterdir()] == ["predictions.csv"]
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []

@@ -59,7 +59,8 @@ def test_results_hold_every_seed_and_the_interval(project: Path) -> None:
     assert macro["ci_low"] <= macro["mean"] <= macro["ci_high"]
     assert sum(map(sum, result["repeats"][0]["scores"]["confusion"])) == 4 + 3 + 2, "the whole real test split"
     saved = load_classifier(project / "models/classify/t2_original_gan/seed1.pt")
-    assert (saved.info.task, saved.info.seed, saved.info.classes) == ("t2_original_gan", 1, ["intact", "pitting", "rust"])
+    assert (saved.info.task, saved.info.seed) == ("t2_original_gan", 1)
+    assert saved.info.classes == ["intact", "pitting", "rust"]
     assert (saved.info.image_size, saved.info.intact_class, saved.info.crop_side) == (32, "intact", None), "synthetic: no photos"
     assert saved.info.train_sha256 != load_classifier(project / "models/classify/t1_original/seed1.pt").info.train_sha256
 

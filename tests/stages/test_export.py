@@ -74,7 +74,7 @@ def test_onnx_runtime_matches_pytorch_on_the_real_test_split(project: Path) -> N
 def test_the_surest_task_is_exported_and_described(project: Path) -> None:
     task = surest_task(project)
     summary = json.loads((project / "models/export/export.json").read_text())
-    assert summary["task"] == task and summary["seeds"] == [0, 1] and summary["classes"] == ["intact", "pitting", "rust"]
+    assert (summary["task"], summary["seeds"], summary["classes"]) == (task, [0, 1], ["intact", "pitting", "rust"])
     assert summary["parity_max_abs"] <= 1e-5 and summary["test_images"] == 9
     assert json.loads((project / "metrics/export.json").read_text())["task"] == task
     card = (project / "models/export/model_card.md").read_text()
@@ -100,7 +100,8 @@ def test_a_failed_parity_check_exports_nothing(project: Path, tmp_path: Path, mo
                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(project)
     monkeypatch.setattr(export_stage, "TOLERANCE", -1.0)
-    assert main(["export", "--no-register", "--out", str(tmp_path / "export"), "--metrics", str(tmp_path / "m.json")]) == 2
+    elsewhere = ["--out", str(tmp_path / "export"), "--metrics", str(tmp_path / "m.json")]
+    assert main(["export", "--no-register", *elsewhere]) == 2
     assert "ONNX Runtime disagrees with PyTorch on the test split" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 

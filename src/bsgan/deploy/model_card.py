@@ -33,16 +33,16 @@ def model_card(info: ClassifierInfo, result: dict[str, Any], facts: dict[str, An
         "",
         "## Model",
         "",
-        f"- The paper's Table 5 CNN (width x{info.width}, input {info.image_size}x{info.image_size}), an ensemble of "
-        f"{len(facts['seeds'])} seeds ({', '.join(map(str, facts['seeds']))}): the mean of their softmax outputs.",
+        (f"- The paper's Table 5 CNN (width x{info.width}, input {info.image_size}x{info.image_size}), an ensemble of "
+        f"{len(facts['seeds'])} seeds ({', '.join(map(str, facts['seeds']))}): the mean of their softmax outputs."),
         f"- Task `{result['task']}` ({result['title']}), chosen by {facts['chosen_by']}.",
         f"- Classes, in output order: {', '.join(f'`{c}`' for c in classes)}"
         + (f"; `{info.intact_class}` is the intact surface." if info.intact_class else "."),
-        "- `classifier.onnx`: input `image`, float32 `(N, 3, H, W)` RGB in [0, 255], any H and W; output "
+        ("- `classifier.onnx`: input `image`, float32 `(N, 3, H, W)` RGB in [0, 255], any H and W; output "
         "`probabilities`, `(N, classes)`. Resizing (bilinear, antialiased) and normalisation "
-        f"(mean {info.normalisation['mean']}, std {info.normalisation['std']} on [0, 1]) are inside the graph.",
-        f"- Parity: the largest difference between ONNX Runtime's and PyTorch's probabilities on the test split "
-        f"was {facts['parity']:.2e}. ONNX file sha256 `{facts['onnx_sha256'][:16]}…`.",
+        f"(mean {info.normalisation['mean']}, std {info.normalisation['std']} on [0, 1]) are inside the graph."),
+        (f"- Parity: the largest difference between ONNX Runtime's and PyTorch's probabilities on the test split "
+        f"was {facts['parity']:.2e}. ONNX file sha256 `{facts['onnx_sha256'][:16]}…`."),
         "",
         "## Data",
         "",
@@ -63,8 +63,8 @@ def model_card(info: ClassifierInfo, result: dict[str, Any], facts: dict[str, An
         *(_row(name, summary[name]) for name in _SCORES if name in summary),
         *(_row(f"F1 {label}", summary[f"f1_{label}"]) for label in classes if f"f1_{label}" in summary),
         "",
-        "The interval is over seeds of one data split: it shows how much training randomness moves the score, "
-        "not how the score would move on new photographs.",
+        ("The interval is over seeds of one data split: it shows how much training randomness moves the score, "
+        "not how the score would move on new photographs."),
     ]
     if facts.get("p_value") is not None and result["task"] != facts["baseline"]:
         lines += ["", f"Macro F1 against the baseline task `{facts['baseline']}`: paired p = {facts['p_value']:.3f}."]
@@ -72,13 +72,13 @@ def model_card(info: ClassifierInfo, result: dict[str, Any], facts: dict[str, An
         "",
         "## Not tested on",
         "",
-        "- Photographs from other machines, spindles, cameras, lenses, lighting or surface finishes than the "
-        "source data; nothing here measures how it transfers.",
+        ("- Photographs from other machines, spindles, cameras, lenses, lighting or surface finishes than the "
+        "source data; nothing here measures how it transfers."),
         "- Failure classes other than those listed: any other defect is forced into one of them.",
-        f"- Images at another scale than the train crops{f' ({info.crop_side} px)' if info.crop_side else ''}: the "
-        "graph resizes whatever it gets, but the network learnt one scale.",
-        "- Whole photographs: the test scores are of single crops; a sliding-window scan (`bsgan predict --scan`) "
-        "has its own error rates (README, \"Use a trained classifier\").",
+        (f"- Images at another scale than the train crops{f' ({info.crop_side} px)' if info.crop_side else ''}: the "
+        "graph resizes whatever it gets, but the network learnt one scale."),
+        ("- Whole photographs: the test scores are of single crops; a sliding-window scan (`bsgan predict --scan`) "
+        "has its own error rates (README, \"Use a trained classifier\")."),
         "- Calibration: the probabilities were not checked against observed frequencies.",
         f"- Small samples: {sum(facts['test_counts'].values())} test images; rare classes have wide intervals.",
         "",

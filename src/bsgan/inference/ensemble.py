@@ -40,7 +40,8 @@ class Ensemble:
         first = self.members[0].info
         for member in self.members[1:]:
             info = member.info
-            if (info.classes, info.image_size, info.normalisation) != (first.classes, first.image_size, first.normalisation):
+            described = (info.classes, info.image_size, info.normalisation)
+            if described != (first.classes, first.image_size, first.normalisation):
                 raise InputDataError(f"task {first.task}: seeds {first.seed} and {info.seed} differ in classes, image "
                                      f"size or normalisation")
 

@@ -60,7 +60,8 @@ class Scan:
         probabilities = self.probabilities[index]
         failures = [i for i in range(len(self.classes)) if i != self.intact]
         best = max(failures, key=lambda i: probabilities[i])
-        return {"box": list(self.boxes[index]), "class": self.classes[best], "score": round(float(self.scores[index]), 6),
+        return {"box": list(self.boxes[index]), "class": self.classes[best],
+                "score": round(float(self.scores[index]), 6),
                 "probabilities": {c: round(float(p), 6) for c, p in zip(self.classes, probabilities, strict=True)}}
 
     def above(self, threshold: float) -> list[dict]:

@@ -46,11 +46,12 @@ from bsgan.io.json_file import read_json, write_json
 from bsgan.io.lock import exclusive_lock
 from bsgan.metrics.classification import metric_names
 from bsgan.metrics.statistics import interval
-from bsgan.models.classifier.classifier_file import FORMAT as CLASSIFIER_FORMAT, ClassifierInfo, data_hash, save_classifier
+from bsgan.models.classifier.classifier_file import FORMAT as CLASSIFIER_FORMAT
+from bsgan.models.classifier.classifier_file import ClassifierInfo, data_hash, save_classifier
 from bsgan.models.classifier.training import LabelledImages, TrainedClassifier, train_classifier
 from bsgan.runtime import usable_cores
-from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
 from bsgan.stages.classify_runs import ChildRun, ClassifyRuns
+from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
 
 log = logging.getLogger(__name__)
 GAN_SOURCES = {"gan_original": "original", "gan_classical": "classical"}

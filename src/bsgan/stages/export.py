@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metrics-in", type=Path, default=Path("metrics/classify.json"), help="task scores")
     parser.add_argument("--prepared", type=Path, default=Path("data/prepared"), help="the real test split")
     parser.add_argument("--out", type=Path, default=Path("models/export"), help="ONNX file, model card, export.json")
-    parser.add_argument("--metrics", type=Path, default=Path("metrics/export.json"), help="task and parity (DVC metric)")
+    parser.add_argument("--metrics", type=Path, default=Path("metrics/export.json"), help="task, parity (DVC metric)")
     parser.add_argument("--no-register", action="store_true", help="write the files only, log nothing to MLflow")
 
 
@@ -61,7 +61,7 @@ def real_test_split(prepared: Path, classes: list[str]) -> tuple[np.ndarray, dic
 
 
 def parity(ensemble: Ensemble, onnx_file: Path, images: np.ndarray) -> float:
-    """Max |ONNX Runtime - PyTorch| probability on ``images``; raises if they disagree beyond TOLERANCE or on a class."""
+    """Max |ONNX Runtime - PyTorch| probability on ``images``; raises beyond TOLERANCE or on a changed class."""
     reference = ensemble.probabilities(torch.from_numpy(images).round().to(torch.uint8)).numpy()
     exported = onnx_probabilities(onnx_file, images)
     worst = float(np.abs(reference - exported).max())
@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> None:
         export_onnx(ensemble, onnx_file)
         worst = parity(ensemble, onnx_file, images)
         digest = hashlib.sha256(onnx_file.read_bytes()).hexdigest()
-        facts = {"source": params.data.source, "confidence": params.classify.confidence, "baseline": params.tasks.baseline,
+        facts = {"source": params.data.source, "confidence": params.classify.confidence,
+                 "baseline": params.tasks.baseline,
                  "p_value": scores.get(task, {}).get("macro_f1_p"), "test_counts": counts, "seeds": ensemble.seeds,
                  "parity": worst, "onnx_sha256": digest, "chosen_by": chosen_by}
         (staging / "model_card.md").write_text(model_card(ensemble.info, result, facts), encoding="utf-8")

@@ -77,5 +77,6 @@ def load_classifier(path: Path, device: torch.device | str = "cpu") -> SavedClas
     try:
         network.load_state_dict(saved["state_dict"])
     except RuntimeError as exc:
-        raise InputDataError(f"{path}: weights do not fit the network it describes ({str(exc).splitlines()[0]})") from None
+        first_line = str(exc).splitlines()[0]
+        raise InputDataError(f"{path}: weights do not fit the network it describes ({first_line})") from None
     return SavedClassifier(network.eval(), info)
