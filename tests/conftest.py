@@ -78,3 +78,11 @@ def finished_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.stages.finished_project import finished_project as build
 
     return build(tmp_path_factory.mktemp("finished"))
+
+
+@pytest.fixture(scope="session")
+def classified_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tiny synthetic data, two tasks classified with two seeds each, compared (built once; read, don't change)."""
+    from tests.stages.classified_project import classified_project as build
+
+    return build(tmp_path_factory.mktemp("classified"))

@@ -65,7 +65,8 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     first = ran(run(["dvc", "repro"], repo))
     assert first == {"prepare", "augment", *(f"generate@{name}" for name in generators),
                      *(f"train_gan_{name.split('-')[1]}@{name.split('-')[0]}" for name in generators),
-                     "evaluate_gan", *(f"classify@{task}" for task in TASKS), "compare_tasks", "report"}
+                     "evaluate_gan", *(f"classify@{task}" for task in TASKS), "compare_tasks", "export", "report"}
+    assert (repo / "models/export/classifier.onnx").exists()
     assert len(list((repo / "data/augmented/train/rust").glob("*.png"))) == 12
     assert len(list((repo / "data/generated/rust-classical/train/rust").glob("*.png"))) == 12
     assert (repo / "reports/gan/rust-classical/turing.html").exists()
@@ -90,7 +91,7 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     # A changed task reruns that task and the comparison, nothing else.
     params["tasks"]["definitions"]["t3_gan_only"]["parts"][0]["count"] = 10
     (repo / "params.yaml").write_text(yaml.safe_dump(params))
-    assert ran(run(["dvc", "repro"], repo)) == {"classify@t3_gan_only", "compare_tasks", "report"}
+    assert ran(run(["dvc", "repro"], repo)) == {"classify@t3_gan_only", "compare_tasks", "export", "report"}
 
     # Both runs side by side: the committed one and the workspace.
     table = run(["bsgan", "compare", "HEAD", "workspace"], repo).splitlines()

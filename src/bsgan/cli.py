@@ -20,12 +20,14 @@ _launch = [(time.perf_counter(), datetime.now().astimezone())]
 includes its start-up; later calls in the same process (tests) time themselves."""
 
 from bsgan import __version__  # noqa: E402
-from bsgan.commands import compare, profile, tune, turing_test, ui  # noqa: E402
+from bsgan.commands import compare, predict, profile, tune, turing_test, ui  # noqa: E402
 from bsgan.errors import BsganError  # noqa: E402
 from bsgan.quiet import quiet_third_party  # noqa: E402
 from bsgan.runtime import configure_threads  # noqa: E402
 from bsgan.stage_times import StageTime, record  # noqa: E402
-from bsgan.stages import augment, classify, compare_tasks, evaluate_gan, generate, prepare, report, train_gan  # noqa: E402
+from bsgan.stages import (  # noqa: E402
+    augment, classify, compare_tasks, evaluate_gan, export, generate, prepare, report, train_gan,
+)
 
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
     # DVC stages, in pipeline order (dvc.yaml runs exactly these)
@@ -36,6 +38,7 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "evaluate-gan": (evaluate_gan, "stage: FID/KID vs real images with yardsticks, t-SNE maps, memorisation check, blinded sheets"),
     "classify": (classify, "stage: train the failure classifier on one task's train set, classify.repeats times"),
     "compare-tasks": (compare_tasks, "stage: the tasks side by side: tables with intervals and p-values, DVC metrics and plots"),
+    "export": (export, "stage: the chosen task's classifiers as ONNX (preprocessing inside), model card, MLflow model"),
     "report": (report, "stage: the whole experiment as one static HTML page (reports/index.html) and Markdown"),
 }
 STAGES = frozenset(COMMANDS)
@@ -46,6 +49,7 @@ COMMANDS |= {
     "turing-test": (turing_test, "a blinded real-vs-generated HTML sheet for people; --score judges their answers"),
     "tune": (tune, "an Optuna study of one class's GAN settings (KID or FID at a fixed budget); --export-best"),
     "compare": (compare, "the tasks' macro F1 of several DVC experiments or git revisions side by side"),
+    "predict": (predict, "classify crops, folders or whole photographs (--scan: sliding window, heat maps)"),
     "ui": (ui, "serve the MLflow UI (and optuna-dashboard) on the project's tracking stores, on localhost"),
 }
 

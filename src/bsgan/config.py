@@ -381,6 +381,9 @@ class TasksConfig(_Section):
     baseline: str = "t1_original"
     """The task every other one is compared with (relative change, paired test)."""
     definitions: dict[str, TaskDefinition] = Field(default_factory=_paper_tasks)
+    export: str | None = None
+    """The task whose classifiers ``bsgan export`` (and ``bsgan predict`` by default) use; None: the task with
+    the highest lower bound of the macro F1 interval."""
 
     @model_validator(mode="after")
     def _names(self) -> TasksConfig:
@@ -389,6 +392,8 @@ class TasksConfig(_Section):
                 raise ValueError(f"definitions: {name!r} is not a task name (lower case letters, digits, '_')")
         if self.baseline not in self.definitions:
             raise ValueError(f"baseline: {self.baseline!r} is not a task in tasks.definitions")
+        if self.export is not None and self.export not in self.definitions:
+            raise ValueError(f"export: {self.export!r} is not a task in tasks.definitions")
         return self
 
 

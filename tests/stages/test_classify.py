@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from PIL import Image
 import bsgan.stages.classify as classify_stage
 from bsgan.cli import main
 from bsgan.config import TasksConfig
+from bsgan.models.classifier.classifier_file import load_classifier
 from tests.stages.generated_project import generated_project
 
 TASKS = list(TasksConfig().definitions)
@@ -58,7 +60,11 @@ def test_results_hold_every_seed_and_the_interval(project: Path) -> None:
     low, high = scipy.stats.t.interval(0.95, 1, loc=np.mean(scores), scale=scipy.stats.sem(scores))
     assert (macro["ci_low"], macro["ci_high"]) == pytest.approx((low, high))  # Student-t over the 2 seeds
     assert sum(map(sum, result["repeats"][0]["scores"]["confusion"])) == 4 + 3 + 2, "the whole real test split"
-    assert (project / "models/classify/t2_original_gan/seed1.pt").exists()
+    saved = load_classifier(project / "models/classify/t2_original_gan/seed1.pt")
+    assert (saved.info.task, saved.info.seed) == ("t2_original_gan", 1)
+    assert saved.info.classes == ["intact", "pitting", "rust"]
+    assert (saved.info.image_size, saved.info.intact_class, saved.info.crop_side) == (32, "intact", None), "synthetic: no photos"
+    assert saved.info.train_sha256 != load_classifier(project / "models/classify/t1_original/seed1.pt").info.train_sha256
 
 
 def test_mlflow_has_a_parent_per_task_and_a_child_per_seed(project: Path) -> None:
@@ -157,3 +163,14 @@ def test_parallel_workers_give_every_seed_the_same_result(project: Path, monkeyp
                 if r.data.tags.get("mlflow.parentRunId") == parallel["parent_run_id"]]
     assert sorted(r.data.tags["seed"] for r in children) == ["0", "1"]
     assert all(r.info.status == "FINISHED" and "train/loss" in r.data.metrics for r in children)
+
+
+def test_the_crop_scale_of_photos_is_the_median_train_crop_side(write_params, labelme_root: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    params = write_params({"data": {"source": "labelme", "root": str(labelme_root), "image_size": 32,
+                                    "labelme": {"intact_per_photo": 2}}})
+    monkeypatch.chdir(params.parent)
+    assert main(["prepare"]) == 0
+    with (params.parent / "data/prepared/manifest.csv").open(newline="") as handle:
+        sides = [int(row["box_right"]) - int(row["box_left"]) for row in csv.DictReader(handle) if row["split"] == "train"]
+    assert classify_stage.crop_side(params.parent / "data/prepared") == int(np.median(sides))

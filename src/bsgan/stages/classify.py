@@ -5,7 +5,9 @@ validation share of each class's real train images is held out; the test set is 
 split. Seeds ``0..repeats-1`` fix each repeat's initialisation and batch order.
 
 Writes ``models/classify/<task>/``: ``results.json`` (composition, every repeat's test scores, mean,
-std and confidence interval of every metric) and ``seed<N>.pt`` per repeat. MLflow: experiment
+std and confidence interval of every metric) and ``seed<N>.pt`` per repeat: a self-describing classifier
+file (:mod:`bsgan.models.classifier.classifier_file`) that ``bsgan predict`` and ``bsgan export`` load
+without ``params.yaml``. MLflow: experiment
 ``classify``, a parent run per task with the aggregate and a child run per repeat with its curves,
 scores, confusion matrix and model. Finished repeats stay in ``checkpoints/classify/<task>/`` under a
 fingerprint of the task's exact images and settings: a killed run goes on where it stopped, more
@@ -21,6 +23,7 @@ import json
 import logging
 import multiprocessing
 import shutil
+import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -44,6 +47,8 @@ from bsgan.io.lock import exclusive_lock
 from bsgan.layout import RESULTS_FILE, TRAINING_RUN_FILE, Layout, generator_name
 from bsgan.metrics.classification import metric_names
 from bsgan.metrics.statistics import interval
+from bsgan.models.classifier.classifier_file import FORMAT as CLASSIFIER_FORMAT
+from bsgan.models.classifier.classifier_file import ClassifierInfo, data_hash, save_classifier
 from bsgan.models.classifier.tracking import ChildRun, ClassifyRuns
 from bsgan.models.classifier.training import LabelledImages, TrainedClassifier, train_classifier
 from bsgan.runtime import usable_cores
@@ -129,10 +134,18 @@ def load_task_data(params: Params, name: str, project: Path, generated: Path) ->
     return TaskData(classes, _stack(train, classes), held_out, _stack(tests, classes), composition, sorted(generators))
 
 
+def crop_side(prepared: Path) -> int | None:
+    """Median side of the prepared train crops in photo pixels: the scale a scan of a whole photo must use."""
+    sides = [row.box_right - row.box_left for row, _ in read_image_set(prepared, "train")
+             if row.box_left is not None and row.box_right is not None]
+    return int(statistics.median(sides)) if sides else None
+
+
 def fingerprint(params: Params, name: str, data: TaskData) -> str:
     """What a repeat's result depends on: the training settings and the exact images."""
     settings = params.classify.model_dump(mode="json", exclude={"repeats", "device", "confidence", "workers"})
-    digest = hashlib.sha256(json.dumps([settings, name, data.classes], sort_keys=True).encode())
+    # the file format too: repeats saved in an older format are trained again, not copied on
+    digest = hashlib.sha256(json.dumps([settings, name, data.classes, CLASSIFIER_FORMAT], sort_keys=True).encode())
     for part in (data.train, data.val, data.test):
         if part is not None:
             digest.update(part.images.numpy().tobytes())
@@ -201,9 +214,13 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
     training_runs = {gen: read_json(args.gan_models / gen / TRAINING_RUN_FILE).get("run_id", "unknown")
                      for gen in data.generators if (args.gan_models / gen / TRAINING_RUN_FILE).exists()}
     runs = ClassifyRuns(project, params, name, data.composition, training_runs, work)
+    train_sha256, side = data_hash(data.train.images, data.train.labels), crop_side(Layout(project).prepared)
 
     def keep(child: ChildRun, trained: TrainedClassifier, seconds: float) -> None:
-        torch.save(trained.network.state_dict(), work / f"seed{child.seed}.pt")
+        intact = params.data.intact_class if params.data.intact_class in data.classes else None
+        info = ClassifierInfo(data.classes, data.train.images.shape[-1], config.width, name, child.seed, train_sha256,
+                              intact, side)
+        save_classifier(trained.network, info, work / f"seed{child.seed}.pt")
         child.finish(trained.scores, data.classes, work / f"seed{child.seed}.pt")
         write_json({"seed": child.seed, "epoch": trained.epoch, "seconds": round(seconds, 2), "run_id": child.run_id,
                     "scores": trained.scores}, work / f"seed{child.seed}.json")

@@ -1,0 +1,1 @@
+"""Using trained classifiers: preprocessing, seed ensembles, sliding-window scans of whole photographs."""
