@@ -21,7 +21,7 @@ includes its start-up; later calls in the same process (tests) time themselves."
 
 from bsgan import __version__  # noqa: E402
 from bsgan.commands import compare, profile, tune, turing_test, ui  # noqa: E402
-from bsgan.errors import BsganError  # noqa: E402
+from bsgan.errors import BsganError, ParamsError  # noqa: E402
 from bsgan.quiet import quiet_third_party  # noqa: E402
 from bsgan.runtime import configure_threads  # noqa: E402
 from bsgan.stage_times import StageTime, record  # noqa: E402
@@ -73,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_threads()
     clock, started = _launch.pop() if _launch else (time.perf_counter(), datetime.now().astimezone())
     try:
+        if args.params.is_dir():  # every command reads or writes it; a folder would end in a traceback
+            raise ParamsError(f"{args.params}: is a folder, not a params file (give --params path/to/params.yaml)")
         COMMANDS[args.stage][0].run(args)
     except BsganError as exc:
         print(f"bsgan {args.stage}: error: {exc}", file=sys.stderr)
