@@ -117,8 +117,8 @@ class DataConfig(_Section):
     """Classes to keep (all found when null); a listed class missing from the data is an error."""
     test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.25
     min_source_side: Annotated[int, Field(ge=1)] = 16
-    """Smallest square a source image (folder source) or crop (labelme) may give; smaller ones would be
-    blown up to ``image_size`` into blur, so they are an error naming the file."""
+    """Shortest side of an image of the ``folder`` source (labelme crops have ``labelme.min_crop``); a smaller
+    one would be blown up to ``image_size`` into blur, so it is an error naming the file."""
     seed: Annotated[int, Field(ge=0)] = 0
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     labelme: LabelmeConfig = Field(default_factory=LabelmeConfig)
