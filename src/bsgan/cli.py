@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # keep examples as written
         sub.add_argument("--params", type=Path, default=Path("params.yaml"), help="params file (default: %(default)s)")
         sub.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+        sub.add_argument("--threads", type=int, metavar="N",
+                         help="CPU threads of this process (default: $BSGAN_THREADS, else $OMP_NUM_THREADS, else one per "
+                              "usable core); give each of several processes on one machine its share")
         module.add_arguments(sub)
     return parser
 
@@ -70,9 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format=f"bsgan {args.stage}: %(message)s"
     )
     quiet_third_party()
-    configure_threads()
     clock, started = _launch.pop() if _launch else (time.perf_counter(), datetime.now().astimezone())
     try:
+        configure_threads(args.threads)
         if args.params.is_dir():  # every command reads or writes it; a folder would end in a traceback
             raise ParamsError(f"{args.params}: is a folder, not a params file (give --params path/to/params.yaml)")
         COMMANDS[args.stage][0].run(args)

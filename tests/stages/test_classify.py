@@ -154,3 +154,24 @@ def test_parallel_workers_give_every_seed_the_same_result(project: Path, monkeyp
                 if r.data.tags.get("mlflow.parentRunId") == parallel["parent_run_id"]]
     assert sorted(r.data.tags["seed"] for r in children) == ["0", "1"]
     assert all(r.info.status == "FINISHED" and "train/loss" in r.data.metrics for r in children)
+
+
+def test_one_repeat_writes_valid_json_and_says_the_interval_needs_two_seeds(
+        project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+    params = json.loads((project / "params.yaml").read_text())
+    params["classify"]["repeats"] = 1
+    (project / "once.yaml").write_text(json.dumps(params))
+    with caplog.at_level("INFO"):
+        assert main(["classify", "--task", "t1_original", "--params", "once.yaml", "--out", "once",
+                     "--checkpoints", "once-checkpoints"]) == 0
+
+    def no_nan(token: str) -> None:
+        raise AssertionError(f"{token} is not JSON")
+
+    result = json.loads((project / "once/t1_original/results.json").read_text(), parse_constant=no_nan)
+    macro = result["summary"]["macro_f1"]
+    assert macro["n"] == 1 and macro["ci_low"] is None and macro["ci_high"] is None and macro["std"] is None
+    assert "a confidence interval needs classify.repeats >= 2 seeds" in caplog.text
+    assert "nan" not in caplog.text

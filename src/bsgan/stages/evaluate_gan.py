@@ -70,12 +70,14 @@ class Features:
     def __init__(self, device: torch.device, cache: Path) -> None:
         self.network = InceptionFeatures().to(device)
         self.cache = cache
+        self.what = "featurising"
+        """Shown beside the progress of a set that is not in the cache yet."""
 
     def __call__(self, images: torch.Tensor, hashes: list[str] | None = None) -> torch.Tensor:
         """``(N, 2048)`` float64; ``hashes`` default to the images' own bytes (images made in memory)."""
         if hashes is None:
             hashes = [hashlib.sha256(image.numpy().tobytes()).hexdigest() for image in images]
-        return cached_features(self.network, images, hashes, self.cache).double()
+        return cached_features(self.network, images, hashes, self.cache, what=self.what).double()
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,7 @@ def run(args: argparse.Namespace) -> None:
     with atomic_directory(args.out) as staging:
         for label in params.gan.classes:
             log.info("%s: featurising and judging", label)
+            features.what = f"{label}: Inception features"
             results[label] = evaluate_class(params, label, features, args.generated, project, staging)
         rows = table_rows(results)
         (staging / "fidelity.md").write_text(to_markdown(rows), encoding="utf-8")
