@@ -15,6 +15,7 @@ _DROPPED_PREFIXES = (
     "💡 Tip",  # Lightning's product adverts
     "GPU available:", "TPU available:", "HPU available:", "IPU available:",  # Lightning's hardware roll call
     "`Trainer.fit` stopped:",  # a finished training, said by the stage itself
+    "Experiment with name ",  # "... not found. Creating it.": the first run of a project, at WARNING
 )
 
 
@@ -25,7 +26,8 @@ class _DropRoutine(logging.Filter):
 
 _ROUTINE = _DropRoutine()
 _LIGHTNING_LOGGERS = ("pytorch_lightning.utilities.rank_zero", "lightning_fabric.utilities.rank_zero",
-                      "lightning.pytorch.utilities.rank_zero", "lightning.fabric.utilities.rank_zero")
+                      "lightning.pytorch.utilities.rank_zero", "lightning.fabric.utilities.rank_zero",
+                      "pytorch_lightning.loggers.mlflow")
 _CHATTY_AT_INFO = ("mlflow", "alembic")
 """MLflow's store set-up and database migrations ("Creating initial MLflow database tables...", "Context impl
 SQLiteImpl"): routine at INFO; their warnings and errors still show."""
@@ -40,6 +42,7 @@ def quiet_third_party() -> None:
     for name in _CHATTY_AT_INFO:  # and for an mlflow imported already
         logging.getLogger(name).setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
+    warnings.filterwarnings("ignore", message=r"The ``noload`` loader strategy is deprecated")  # MLflow's SQL store
     warnings.filterwarnings("ignore", message=r"`torch\.jit\.load` is (deprecated|not supported)", category=FutureWarning)
     # A resumed train-gan finds its own last.ckpt (and fingerprint) there: expected, not a hazard.
     warnings.filterwarnings("ignore", message=r"Checkpoint directory .* exists and is not empty")
