@@ -113,8 +113,9 @@ def markdown(result: dict[str, Any]) -> str:
             ["two at once, every core each (spinning OpenMP waits)", result["threads_alone"],
              " + ".join(f"{v:.3g}" for v in result["oversubscribed_loops_per_s"]),
              f"{result['oversubscribed_over_alone']:.2f}"]]
-    return "\n".join([f"Parallel train-gan workers on {result['cores']} core(s), {result['loops']} loops each "
-                      "(combined loops/s over one process alone; target >= 0.9)", "",
+    title = (f"Parallel train-gan workers on {result['cores']} core(s), {result['loops']} loops each "
+             "(combined loops/s over one process alone; target >= 0.9)")
+    return "\n".join([title, "",
                       table(["arrangement", "threads each", "loops/s", "combined / alone"], rows)])
 
 

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from types import TracebackType
-from typing import Literal
+from typing import Literal, Self
 
 from tqdm import tqdm
 
@@ -83,7 +83,7 @@ class Progress:
         elif self.style == "lines" and self.done > self._start_done:
             log.info("%s", self.line().split(", ETA")[0])
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:

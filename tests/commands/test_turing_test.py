@@ -55,12 +55,12 @@ def test_bad_answers_and_a_missing_generate_step_are_one_clear_line(project: Pat
     (project / "list.json").write_text("[1, 2, 3]")
     (project / "no-sheet.json").write_text(json.dumps({"answers": {"a": "real"}}))
     for command, message in [
-        ("--score list.json", "list.json: expected the answers a sheet downloads (a JSON object with 'sheet' and "
-                              "'answers'), got a JSON list"),
+        ("--score list.json", ("list.json: expected the answers a sheet downloads (a JSON object with 'sheet' and "
+                               "'answers'), got a JSON list")),
         ("--score no-sheet.json", "no-sheet.json: no 'sheet' name"),
         # pitting has prepared images but no generated ones: the missing step is generate, not prepare
-        ("--class pitting", "data/generated/pitting-original: no generated images (run `bsgan generate --class pitting "
-                            "--source original` or `dvc repro` first)"),
+        ("--class pitting", ("data/generated/pitting-original: no generated images (run `bsgan generate --class pitting "
+                             "--source original` or `dvc repro` first)")),
     ]:
         assert main(["turing-test", *command.split()]) == 2, command
         err = capsys.readouterr().err

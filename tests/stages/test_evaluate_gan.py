@@ -76,8 +76,8 @@ def test_logs_one_run_per_generator_linked_to_its_training(project: Path) -> Non
 
 @pytest.mark.parametrize(("override", "message"), [
     # synthetic source: the train sizes are known when params.yaml is read
-    ({"eval": {"fid_repeats": 3}}, "other.yaml: eval.fid_repeats: 3 sets of 6 pitting images (its train set) need "
-                                   "generate.count >= 18 (got 12); raise generate.count or lower eval.fid_repeats"),
+    ({"eval": {"fid_repeats": 3}}, ("other.yaml: eval.fid_repeats: 3 sets of 6 pitting images (its train set) need "
+                                    "generate.count >= 18 (got 12); raise generate.count or lower eval.fid_repeats")),
     # generate.count raised but `generate` not rerun: the generated folder is checked before featurising
     ({"eval": {"fid_repeats": 3}, "generate": {"count": 100}},
      "data/generated/pitting-original: 12 generated images, eval.fid_repeats sets need 18 (rerun `bsgan generate`"),

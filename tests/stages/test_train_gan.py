@@ -16,7 +16,6 @@ from bsgan.models.dcgan.lightning_model import DCGAN
 from tests.conftest import TINY_GAN
 
 
-
 @pytest.fixture
 def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     params = write_params({"gan": TINY_GAN})

@@ -47,8 +47,8 @@ from bsgan.metrics.statistics import interval
 from bsgan.models.classifier.training import LabelledImages, TrainedClassifier, train_classifier
 from bsgan.progress import Progress
 from bsgan.runtime import share_threads, worker_threads
-from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
 from bsgan.stages.classify_runs import ChildRun, ClassifyRuns
+from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
 
 log = logging.getLogger(__name__)
 GAN_SOURCES = {"gan_original": "original", "gan_classical": "classical"}
