@@ -6,7 +6,7 @@
 
 Parts: GAN loops/s of our module vs the plain PyTorch loop in each precision and layout, with GFLOP/s
 against the machine's measured matmul peak; classifier epochs/s vs a plain loop; FID images/s vs the
-bare network; and the wall time of each stage of the last ``dvc repro`` (from the stage-time
+bare network; two concurrent ``train-gan`` processes against one alone (``parallel.shared_over_alone``); and the wall time of each stage of the last ``dvc repro`` (from the stage-time
 ledger, ``logs/stage_times.jsonl``; run ``make repro`` first to fill it). Writes
 ``<out>/<device>.md`` and ``<out>/<device>.json``. Not a test: it asserts nothing.
 """
@@ -24,6 +24,7 @@ from typing import Any
 import classifier_speed
 import fid_speed
 import gan_speed
+import parallel_workers
 import torch
 from common import table
 
@@ -34,8 +35,9 @@ from bsgan.quiet import quiet_third_party
 from bsgan.runtime import configure_threads, torch_device
 from bsgan.stage_times import pipeline_times
 
-QUICK = {"gan_loops": 2, "classifier_images": 64, "classifier_epochs": 1, "fid_images": 4, "repeats": 1}
-FULL = {"gan_loops": 60, "classifier_images": 2030, "classifier_epochs": 2, "fid_images": 60, "repeats": 2}
+QUICK = {"gan_loops": 2, "classifier_images": 64, "classifier_epochs": 1, "fid_images": 4, "repeats": 1, "parallel_loops": 4}
+FULL = {"gan_loops": 60, "classifier_images": 2030, "classifier_epochs": 2, "fid_images": 60, "repeats": 2,
+        "parallel_loops": 300}
 
 
 def stage_times(project: Path, params: Params) -> dict[str, Any]:
@@ -94,6 +96,8 @@ def main() -> None:
                                                         sizes["repeats"]), classifier_speed.markdown),
         ("fid", lambda: fid_speed.measure(sizes["fid_images"], params.data.image_size, repeats=sizes["repeats"],
                                           device=params.eval.device), fid_speed.markdown),
+        ("parallel", lambda: parallel_workers.measure(args.params.resolve(), sizes["parallel_loops"]),
+         parallel_workers.markdown),
         ("pipeline", lambda: stage_times(args.project, params), stage_markdown),
     ]:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)

@@ -33,3 +33,10 @@ def test_bad_params_exit_2_with_one_line(tmp_path) -> None:
     assert done.stderr.strip().splitlines() == [
         f"bsgan prepare: error: {params}: data.source: Input should be 'synthetic', 'labelme' or 'folder' (got 's3')"
     ]
+
+
+@pytest.mark.parametrize("command", ["prepare", "profile cpu", "train-gan --class rust --source original"])
+def test_a_folder_as_params_file_is_one_line(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command.split(), "--params", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().endswith(f"error: {tmp_path}: is a folder, not a params file "
+                                                     "(give --params path/to/params.yaml)")

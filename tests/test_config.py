@@ -15,12 +15,26 @@ def test_the_shipped_params_file_is_valid() -> None:
     assert params.augment.target_per_class == 700
 
 
-def test_empty_file_gives_the_defaults() -> None:
-    assert parse_params(None) == Params()
+def test_missing_sections_take_the_defaults() -> None:
+    assert parse_params({"data": {}}) == Params()
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n\n", "{}\n"])
+def test_a_params_file_without_settings_is_an_error(tmp_path: Path, text: str) -> None:
+    # Running on the code's defaults (30000 loops, the paper's counts) would overwrite the outputs unasked.
+    empty = tmp_path / "params.yaml"
+    empty.write_text(text)
+    with pytest.raises(ParamsError, match=r"params.yaml: holds no settings \(empty or only comments\)"):
+        load_params(empty)
+
+
+def test_a_folder_given_as_params_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ParamsError, match=f"{tmp_path}: is a folder, not a params file"):
+        load_params(tmp_path)
 
 
 def test_configs_are_frozen() -> None:
-    params = parse_params({})
+    params = parse_params({"data": {}})
     with pytest.raises(Exception):
         params.data.image_size = 64  # type: ignore[misc]
 
@@ -51,6 +65,14 @@ def test_configs_are_frozen() -> None:
         ({"gan": {"classes": ["rust", "rust"]}}, "params.yaml: gan.classes: a class is listed twice"),
         ({"generate": {"interpolation": "cubic"}}, "params.yaml: generate.interpolation: Input should be 'slerp' or 'linear'"),
         ([1, 2], "params.yaml: expected a mapping of sections, got list"),
+        # a union's member names (constrained-int, literal[...]) stay out of the key
+        ({"tasks": {"definitions": {"t1": {"title": "t", "parts": [{"source": "real", "count": -3}]}}}},
+         "params.yaml: tasks.definitions.t1.parts.0.count: must be a number >= 0, 'all' or 'fill' (got -3)"),
+        ({"tune": {"space": {"k_d": {"low": 1.5, "high": 1}}}}, "params.yaml: tune.space: k_d: low must be below high"),
+        ({"data": {"classes": "pitting"}}, "params.yaml: data.classes: Input should be a valid list"),
+        ({"eval": {"fid_repeats": 6}}, ("params.yaml: eval.fid_repeats: 6 sets of 128 rust images (its train set) "
+                                        "need generate.count >= 768 (got 700); raise generate.count or lower "
+                                        "eval.fid_repeats")),
     ],
 )
 def test_a_bad_value_fails_with_one_line_naming_the_key(raw: object, message: str) -> None:

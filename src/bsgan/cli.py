@@ -21,7 +21,7 @@ includes its start-up; later calls in the same process (tests) time themselves."
 
 from bsgan import __version__  # noqa: E402
 from bsgan.commands import compare, predict, profile, tune, turing_test, ui  # noqa: E402
-from bsgan.errors import BsganError  # noqa: E402
+from bsgan.errors import BsganError, ParamsError  # noqa: E402
 from bsgan.quiet import quiet_third_party  # noqa: E402
 from bsgan.runtime import configure_threads  # noqa: E402
 from bsgan.stage_times import StageTime, record  # noqa: E402
@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # keep examples as written
         sub.add_argument("--params", type=Path, default=Path("params.yaml"), help="params file (default: %(default)s)")
         sub.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+        sub.add_argument("--threads", type=int, metavar="N",
+                         help="CPU threads of this process (default: $BSGAN_THREADS, else $OMP_NUM_THREADS, else one per "
+                              "usable core); give each of several processes on one machine its share")
         module.add_arguments(sub)
     return parser
 
@@ -74,9 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format=f"bsgan {args.stage}: %(message)s"
     )
     quiet_third_party()
-    configure_threads()
     clock, started = _launch.pop() if _launch else (time.perf_counter(), datetime.now().astimezone())
     try:
+        configure_threads(args.threads)
+        if args.params.is_dir():  # every command reads or writes it; a folder would end in a traceback
+            raise ParamsError(f"{args.params}: is a folder, not a params file (give --params path/to/params.yaml)")
         COMMANDS[args.stage][0].run(args)
     except BsganError as exc:
         print(f"bsgan {args.stage}: error: {exc}", file=sys.stderr)

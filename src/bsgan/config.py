@@ -116,6 +116,9 @@ class DataConfig(_Section):
     classes: list[str] | None = None
     """Classes to keep (all found when null); a listed class missing from the data is an error."""
     test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.25
+    min_source_side: Annotated[int, Field(ge=1)] = 16
+    """Shortest side of an image of the ``folder`` source (labelme crops have ``labelme.min_crop``); a smaller
+    one would be blown up to ``image_size`` into blur, so it is an error naming the file."""
     seed: Annotated[int, Field(ge=0)] = 0
     train_limit: int | dict[str, int | None] | None = None
     """Cap on real train images per failure class, applied in ``prepare`` so every later stage sees the same
@@ -309,9 +312,9 @@ class GenerateConfig(_Section):
 class EvalConfig(_Section):
     """The ``eval`` section: how ``evaluate_gan`` judges each generator (the paper's Table 6 and Figures 9-10)."""
 
-    fid_repeats: Annotated[int, Field(ge=1, le=100)] = 10
+    fid_repeats: Annotated[int, Field(ge=1, le=100)] = 5
     """Disjoint generated sets, each the size of the class's real train set, that FID/KID are averaged over
-    (paper: 10). They are consecutive slices of ``data/generated``, so ``generate.count`` must cover them."""
+    (paper: 10, which needs ``generate.count`` 1300 for its 128 rust images; 5 fits the default 700). They are consecutive slices of ``data/generated``, so ``generate.count`` must cover them."""
     kid_subsets: Annotated[int, Field(ge=1, le=10000)] = 100
     kid_subset_size: Annotated[int, Field(ge=2)] = 50
     """Images per KID subset, capped by the smaller set; below the set sizes, so subsets differ."""
@@ -338,6 +341,14 @@ class TaskPart(_Section):
     count: Annotated[int, Field(ge=0)] | Literal["all", "fill"] = "all"
     """``all`` of the source; a number (capped so the class does not pass ``tasks.target_per_class``); or
     ``fill``: as many as bring the class to the target."""
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _count(cls, count: Any) -> Any:
+        """One message for the union (pydantic would report each member under an internal name)."""
+        if isinstance(count, bool) or not (count in ("all", "fill") or isinstance(count, int) and count >= 0):
+            raise ValueError(f"must be a number >= 0, 'all' or 'fill' (got {count!r})")
+        return count
 
 
 class TaskDefinition(_Section):
@@ -563,9 +574,34 @@ class Params(_Section):
                 raise ValueError(f"gan.classes: {label!r} is not drawn by the synthetic source")
         return self
 
+    @model_validator(mode="after")
+    def _generated_sets_cover_fid_repeats(self) -> Params:
+        """With the synthetic source the train counts are known here: fail before any stage runs, not after
+        minutes of featurising (other sources are checked when ``evaluate_gan`` starts)."""
+        if self.data.source != "synthetic":
+            return self
+        for label in self.gan.classes:
+            if label in self.data.synthetic.counts:
+                check_fid_sets(self, label, self.data.synthetic.counts[label].train)
+        return self
+
+
+def check_fid_sets(params: Params, label: str, train_images: int) -> None:
+    """``eval.fid_repeats`` sets of the class's train-set size must fit into ``generate.count`` images."""
+    needed = params.eval.fid_repeats * train_images
+    if needed > params.generate.count:
+        raise ValueError(
+            f"eval.fid_repeats: {params.eval.fid_repeats} sets of {train_images} {label} images (its train set) need "
+            f"generate.count >= {needed} (got {params.generate.count}); raise generate.count or lower eval.fid_repeats")
+
+
+_UNION_TAG = re.compile(r"^(constrained-)?(int|float|str|bool|list|dict|none|literal|function-\w+)(\[.*\])?$|^[A-Z]\w*$")
+"""Names pydantic puts into an error's location for the member of a union that failed (``constrained-int``,
+``literal['all','fill']``, ``SearchRange``): internal, not keys of params.yaml."""
+
 
 def _format_error(error: dict[str, Any]) -> str:
-    key = ".".join(str(part) for part in error["loc"])
+    key = ".".join(str(part) for part in error["loc"] if not (isinstance(part, str) and _UNION_TAG.match(part)))
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key (misspelt?)"
@@ -576,8 +612,9 @@ def _format_error(error: dict[str, Any]) -> str:
 
 def parse_params(raw: Any, origin: str = "params.yaml") -> Params:
     """Validate an already-loaded params mapping; raise :class:`ParamsError` naming the bad key."""
-    if raw is None:
-        raw = {}
+    if raw is None or raw == {}:
+        raise ParamsError(f"{origin}: holds no settings (empty or only comments); write the settings, e.g. with "
+                          "`bsgan profile cpu`, rather than run silently on the code's defaults")
     if not isinstance(raw, dict):
         raise ParamsError(f"{origin}: expected a mapping of sections, got {type(raw).__name__}")
     try:
@@ -593,6 +630,10 @@ def load_params(path: Path | str = "params.yaml") -> Params:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ParamsError(f"{path}: params file not found") from None
+    except IsADirectoryError:
+        raise ParamsError(f"{path}: is a folder, not a params file (give --params path/to/params.yaml)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParamsError(f"{path}: unreadable params file ({exc.__class__.__name__}: {exc})") from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -13,7 +13,11 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from bsgan.errors import ParamsError
+
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+THREADS_ENV = "BSGAN_THREADS"
+"""Threads per bsgan process, e.g. 1 for each of two workers started by hand on a 2-core machine."""
 
 
 def resolve_accelerator(device: str) -> str:
@@ -54,11 +58,46 @@ def usable_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
     return cores
 
 
-def configure_threads() -> int:
-    """One intra-op thread per usable core, unless ``OMP_NUM_THREADS`` says otherwise; returns the count."""
-    if "OMP_NUM_THREADS" not in os.environ:
-        torch.set_num_threads(usable_cores())
-    return torch.get_num_threads()
+def thread_budget(requested: int | None = None) -> int:
+    """Intra-op CPU threads for this process: ``--threads``, else ``BSGAN_THREADS``, else ``OMP_NUM_THREADS``,
+    else one per usable core.
+
+    The count is chosen, never derived from the machine's load: CPU kernels split their reductions by
+    thread, so the same training with 1 and 2 threads gives different weights (bit for bit). A count that
+    followed the load would make results depend on what else ran at the time.
+    """
+    for value, origin in ((requested, "--threads"), (os.environ.get(THREADS_ENV), THREADS_ENV),
+                          (os.environ.get("OMP_NUM_THREADS"), "OMP_NUM_THREADS")):
+        if value is None or value == "":
+            continue
+        try:
+            threads = int(value)
+        except ValueError:
+            raise ParamsError(f"{origin}: {value!r} is not a whole number of threads") from None
+        if threads < 1:
+            raise ParamsError(f"{origin}: needs at least 1 thread (got {threads})")
+        return threads
+    return usable_cores()
+
+
+def configure_threads(requested: int | None = None) -> int:
+    """Set torch's intra-op threads to :func:`thread_budget` and hand the count to child processes
+    (DDP, classify workers, tune workers) through ``BSGAN_THREADS``; returns the count."""
+    threads = thread_budget(requested)
+    torch.set_num_threads(threads)
+    os.environ[THREADS_ENV] = str(threads)
+    return threads
+
+
+def share_threads(workers: int) -> int:
+    """Threads for each of ``workers`` processes that share this process's budget (at least one each)."""
+    return max(1, torch.get_num_threads() // workers)
+
+
+def worker_threads(threads: int) -> None:
+    """Initialiser of a worker process: its share of the budget, also for the workers it may start."""
+    os.environ[THREADS_ENV] = str(threads)
+    torch.set_num_threads(threads)
 
 
 def configure_cuda_math(tf32: bool) -> None:

@@ -18,7 +18,8 @@ from bsgan.models.dcgan.torch_model import Generator
 @pytest.fixture
 def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     """Prepared tiny data and 4 images of an untrained rust generator."""
-    root = write_params({"generate": {"count": 4, "interpolation_pairs": 1, "interpolation_steps": 3}, "gan": {"device": "cpu"}}).parent
+    root = write_params({"generate": {"count": 6, "interpolation_pairs": 1, "interpolation_steps": 3}, "gan": {"device": "cpu"},
+                         "eval": {"fid_repeats": 1}}).parent
     monkeypatch.chdir(root)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
     assert main(["prepare", "--out", "data/prepared", "--metrics", "m.json"]) == 0
@@ -48,3 +49,19 @@ def test_writes_a_sheet_and_scores_answers_into_mlflow(project: Path, capsys: py
 def test_asking_for_more_images_than_exist_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["turing-test", "--class", "rust", "--count", "50"]) == 2
     assert "(real): only 5 images, the sheet needs 50" in capsys.readouterr().err
+
+
+def test_bad_answers_and_a_missing_generate_step_are_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "list.json").write_text("[1, 2, 3]")
+    (project / "no-sheet.json").write_text(json.dumps({"answers": {"a": "real"}}))
+    for command, message in [
+        ("--score list.json", ("list.json: expected the answers a sheet downloads (a JSON object with 'sheet' and "
+                               "'answers'), got a JSON list")),
+        ("--score no-sheet.json", "no-sheet.json: no 'sheet' name"),
+        # pitting has prepared images but no generated ones: the missing step is generate, not prepare
+        ("--class pitting", ("data/generated/pitting-original: no generated images (run `bsgan generate --class pitting "
+                             "--source original` or `dvc repro` first)")),
+    ]:
+        assert main(["turing-test", *command.split()]) == 2, command
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err

@@ -1,3 +1,4 @@
+import warnings
 from collections import Counter
 
 import pytest
@@ -50,3 +51,19 @@ def test_a_class_missing_from_a_split_is_an_error() -> None:
                Sample(PIXEL, "intact", "c.png", split="test")]
     with pytest.raises(InputDataError, match="data/raw: class 'rust' has no test images"):
         check_splits(samples, "data/raw")
+
+
+def test_a_class_of_one_image_is_one_clear_error_without_library_warnings() -> None:
+    samples = photos(8, {"intact": 1}) + [Sample(PIXEL, "rust", "lonely.png", (0, 0, 4, 4))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scikit-learn's "least populated class" warning would fail here
+        with pytest.raises(InputDataError, match="class 'rust': 1 source photo/image cannot give both a train and a test"):
+            assign_splits(samples, 0.25, seed=0)
+
+
+def test_a_class_with_fewer_photos_than_folds_splits_quietly() -> None:
+    samples = photos(8, {"intact": 1}) + [Sample(PIXEL, "rust", f"r{i}.png", (0, 0, 4, 4)) for i in range(3)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        split = assign_splits(samples, 0.25, seed=0)
+    assert {s.split for s in split} == {"train", "test"}

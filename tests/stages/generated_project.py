@@ -26,7 +26,8 @@ def generated_project(root: Path, overrides: dict[str, Any] | None = None) -> Pa
     MLflow runs go to ``root/mlflow.db``.
     """
     params = deep_merge({"data": TINY_SYNTHETIC, "augment": {"target_per_class": 12}, "gan": GAN,
-                         "generate": {"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3}}, overrides or {})
+                         "generate": {"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3},
+                         "eval": {"fid_repeats": 2}}, overrides or {})
     (root / "params.yaml").write_text(json.dumps(params))
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)

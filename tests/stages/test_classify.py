@@ -174,3 +174,24 @@ def test_the_crop_scale_of_photos_is_the_median_train_crop_side(write_params, la
     with (params.parent / "data/prepared/manifest.csv").open(newline="") as handle:
         sides = [int(row["box_right"]) - int(row["box_left"]) for row in csv.DictReader(handle) if row["split"] == "train"]
     assert classify_stage.crop_side(params.parent / "data/prepared") == int(np.median(sides))
+
+
+def test_one_repeat_writes_valid_json_and_says_the_interval_needs_two_seeds(
+        project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+    params = json.loads((project / "params.yaml").read_text())
+    params["classify"]["repeats"] = 1
+    (project / "once.yaml").write_text(json.dumps(params))
+    with caplog.at_level("INFO"):
+        assert main(["classify", "--task", "t1_original", "--params", "once.yaml", "--out", "once",
+                     "--checkpoints", "once-checkpoints"]) == 0
+
+    def no_nan(token: str) -> None:
+        raise AssertionError(f"{token} is not JSON")
+
+    result = json.loads((project / "once/t1_original/results.json").read_text(), parse_constant=no_nan)
+    macro = result["summary"]["macro_f1"]
+    assert macro["n"] == 1 and macro["ci_low"] is None and macro["ci_high"] is None and macro["std"] is None
+    assert "a confidence interval needs classify.repeats >= 2 seeds" in caplog.text
+    assert "nan" not in caplog.text

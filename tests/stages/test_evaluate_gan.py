@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from bsgan.cli import main
+from bsgan.stages import evaluate_gan
 from tests.stages.generated_project import GENERATORS, generated_project
 
 EVAL = {"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3, "turing_count": 2, "device": "cpu"}
@@ -75,16 +76,30 @@ def test_logs_one_run_per_generator_linked_to_its_training(project: Path) -> Non
     assert "turing.key.json" not in artifacts
 
 
-def test_too_few_generated_images_for_the_repeats_is_one_clear_line(
-        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("override", "message"), [
+    # synthetic source: the train sizes are known when params.yaml is read
+    ({"eval": {"fid_repeats": 3}}, ("other.yaml: eval.fid_repeats: 3 sets of 6 pitting images (its train set) need "
+                                    "generate.count >= 18 (got 12); raise generate.count or lower eval.fid_repeats")),
+    # generate.count raised but `generate` not rerun: the generated folder is checked before featurising
+    ({"eval": {"fid_repeats": 3}, "generate": {"count": 100}},
+     "data/generated/pitting-original: 12 generated images, eval.fid_repeats sets need 18 (rerun `bsgan generate`"),
+])
+def test_too_few_generated_images_for_the_repeats_fails_before_any_featurising(
+        project: Path, override: dict, message: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     params = json.loads((project / "params.yaml").read_text())
-    params["eval"]["fid_repeats"] = 3
+    for section, values in override.items():
+        params[section] |= values
     (project / "other.yaml").write_text(json.dumps(params))
     before = (project / "metrics/gan.json").read_text()
     monkeypatch.chdir(project)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
 
+    def no_featurising(*args: object) -> None:
+        raise AssertionError("featurised before checking the counts")
+
+    monkeypatch.setattr(evaluate_gan, "Features", no_featurising)
     assert main(["evaluate-gan", "--params", "other.yaml"]) == 2
-    assert "eval.fid_repeats: 3 sets of 6 pitting images need 18 generated, data/generated/pitting-original has 12" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
     assert (project / "metrics/gan.json").read_text() == before, "earlier outputs are kept"
     assert (project / "reports/gan/rust-classical/tsne_all.png").exists()

@@ -23,7 +23,7 @@ GENERATE = {"count": 9, "seed": 5, "batch_size": 4, "interpolation_pairs": 2, "i
 @pytest.fixture
 def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project with an (untrained) 32x32 rust generator in ``models/gan/rust-original``."""
-    root = write_params({"generate": GENERATE, "gan": {"device": "cpu"}}).parent
+    root = write_params({"generate": GENERATE, "gan": {"device": "cpu"}, "eval": {"fid_repeats": 1}}).parent
     torch.manual_seed(0)
     (root / "models/gan/rust-original").mkdir(parents=True)
     save_generator(Generator(32, 100, 0.0625), 32, 0.0625, root / "models/gan/rust-original/generator.pt")

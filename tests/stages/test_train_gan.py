@@ -64,6 +64,7 @@ def test_probes_fid_and_kid_during_training(write_params: Callable[..., Path], p
 def test_the_intact_class_has_no_gan(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train-gan", "--class", "intact", "--source", "original"]) == 2
     assert "is data.intact_class" in capsys.readouterr().err
+    assert not (project / "checkpoints").exists(), "a refused run leaves no lock file (nor its folder) behind"
 
 
 def test_missing_augmented_set_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,8 @@ import logging
 import os
 import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from bsgan.errors import InputDataError, ParamsError
 from bsgan.layout import GAN_SOURCES, Layout, generator_name
 from bsgan.metrics.features import real_train_features
 from bsgan.metrics.inception import InceptionFeatures
+from bsgan.progress import Progress
+from bsgan.runtime import share_threads, worker_threads
 from bsgan.tracking import flatten
 from bsgan.tune import space
 from bsgan.tune.export import export_best
@@ -46,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--study", required=True, help="study name (workers with the same name and storage cooperate)")
     parser.add_argument("--trials", type=int, default=0, help="trials this worker runs (default: %(default)s)")
     parser.add_argument("--timeout", type=float, help="seconds after which this worker starts no new trial")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes on this machine, each running --trials, sharing this process's CPU threads "
+                             "(default: %(default)s)")
     parser.add_argument("--storage", help="database URL or journal file (default: $OPTUNA_STORAGE, else optuna.journal)")
     parser.add_argument("--export-best", type=Path, metavar="PARAMS",
                         help="write the best trial's settings into this params file (or a new override file)")
@@ -113,6 +120,32 @@ def summary(study: optuna.Study) -> dict[str, float]:
     return numbers
 
 
+def start_workers(args: argparse.Namespace, project: Path) -> list[subprocess.Popen[bytes]]:
+    """``--workers N``: N-1 more ``bsgan tune`` processes on the same study; all N split this process's threads.
+
+    Two workers with two threads each on two cores oversubscribe them (8-50x slower); a share each does not.
+    """
+    if args.workers <= 1:
+        return []
+    threads = share_threads(args.workers)
+    command = [sys.executable, "-m", "bsgan", "tune", "--class", args.label, "--source", args.source, "--study", args.study,
+               "--trials", str(args.trials), "--params", str(args.params), "--threads", str(threads),
+               "--storage", storage_url(project, args.storage)]
+    if args.timeout is not None:
+        command += ["--timeout", str(args.timeout)]
+    helpers = [subprocess.Popen(command) for _ in range(args.workers - 1)]
+    worker_threads(threads)
+    log.info("%d workers on study %s, %d CPU thread(s) each", args.workers, args.study, threads)
+    return helpers
+
+
+def wait_for(helpers: list[subprocess.Popen[bytes]]) -> None:
+    """Wait for the other workers (a Ctrl-C reaches them too: they share the terminal's process group)."""
+    failed = [helper.args for helper in helpers if helper.wait() != 0]
+    if failed:
+        raise InputDataError(f"{len(failed)} of the other tune workers failed (see their lines above)")
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -128,13 +161,17 @@ def run(args: argparse.Namespace) -> None:
         runs = StudyRuns(project, args.study, {"class": args.label, "source": args.source,
                                                 "generator": generator_name(args.label, args.source)},
                          flatten({"tune": params.tune.model_dump(mode="json")}))
+        helpers = start_workers(args, project)
         inputs = shared_inputs(args, params, project, runs)
         previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a worker as Ctrl-C does: trial marked failed
+        progress = Progress(args.trials, f"study {args.study}", unit="trial")
         try:
             study.optimize(lambda trial: run_trial(trial, inputs), n_trials=args.trials, timeout=args.timeout,
-                           catch=(TrialFailed,), gc_after_trial=True)
+                           catch=(TrialFailed,), gc_after_trial=True, callbacks=[lambda *_: progress.update()])
         finally:  # also after Ctrl-C: the study is consistent (the interrupted trial is marked failed)
             signal.signal(signal.SIGTERM, previous)
+            progress.close()
+            wait_for(helpers)
             numbers = summary(study)
             with tempfile.TemporaryDirectory(prefix="bsgan-study-") as folder:
                 written = write_plots(study, Path(folder))

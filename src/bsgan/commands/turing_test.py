@@ -14,6 +14,7 @@ import argparse
 import logging
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from bsgan.data.prepared import read_image_set
 from bsgan.errors import InputDataError
@@ -41,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def write_sheet(label: str, source: str, count: int, seed: int, out: Path) -> Path:
     name = generator_name(label, source)
     prepared, generated = Path("data/prepared"), Path("data/generated") / name
+    if not (generated / "manifest.csv").exists():
+        raise InputDataError(f"{generated}: no generated images (run `bsgan generate --class {label} --source {source}` "
+                             "or `dvc repro` first)")
     real = [path for row, path in read_image_set(prepared, "train") if row.label == label]
     fake = [path for row, path in read_image_set(generated, "train")]
     page_html, sheet_key = make_sheet(real, fake, count, seed, f"Real or generated? {label}", name)
@@ -65,12 +69,26 @@ def run(args: argparse.Namespace) -> None:
         page = write_sheet(args.label, args.source, args.count, args.seed, args.out)
         log.info("wrote %s (open it in a browser) and its key", page)
         return
-    answers = read_json(args.score)
-    key_file = args.key or find_key(str(answers.get("sheet")), args.out)
+    answers = read_answers(args.score)
+    sheet = answers["sheet"]
+    key_file = args.key or find_key(sheet, args.out)
+    if not key_file.exists():
+        raise InputDataError(f"{key_file}: the key of sheet {sheet!r} is not there (give --key, or --out of the sheet)")
     result = score(answers, read_json(key_file), origin=str(args.score))
     print(result.line())
-    write_json(asdict(result), args.out / f"{answers['sheet']}.score.json")  # for `bsgan report`
-    log_to_mlflow(result, str(answers.get("sheet")), args.params.parent)
+    write_json(asdict(result), args.out / f"{sheet}.score.json")  # for `bsgan report`
+    log_to_mlflow(result, sheet, args.params.parent)
+
+
+def read_answers(path: Path) -> dict[str, Any]:
+    """The answers file a sheet downloads: ``{"sheet": name, "answers": {...}}``; anything else is one clear line."""
+    answers = read_json(path)
+    if not isinstance(answers, dict):
+        raise InputDataError(f"{path}: expected the answers a sheet downloads (a JSON object with 'sheet' and "
+                             f"'answers'), got a JSON {type(answers).__name__}")
+    if not isinstance(answers.get("sheet"), str) or not answers["sheet"]:
+        raise InputDataError(f"{path}: no 'sheet' name (the answers a sheet downloads carry it; which sheet are these for?)")
+    return answers
 
 
 def log_to_mlflow(result: Score, sheet: str, project: Path) -> None:

@@ -6,6 +6,7 @@ import hashlib
 import io
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from bsgan.data.sample import Box
@@ -28,13 +29,26 @@ def open_rgb(path: Path) -> Image.Image:
     try:
         with Image.open(path) as image:
             image.load()
-            return image.convert("RGB")
+            return to_rgb(image)
     except FileNotFoundError:
         raise InputDataError(f"{path}: image file not found") from None
     except UnidentifiedImageError:
         raise InputDataError(f"{path}: not a readable image") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputDataError(f"{path}: unreadable or truncated image ({exc})") from None
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB of any mode. PIL's own ``convert("RGB")`` clips 16- and 32-bit greyscale (``I;16``, ``I``,
+    ``F``) at 255, which turns a 16-bit PNG white; those are scaled from their full range instead."""
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        grey = np.asarray(image, dtype=np.float64) / 257.0  # 0..65535 -> 0..255 (32-bit "I" comes from 16-bit files)
+    elif image.mode == "F":
+        grey = np.nan_to_num(np.asarray(image, dtype=np.float64))
+        grey = grey * 255.0 if grey.max() <= 1.0 else grey  # [0, 1] floats, else already 0..255
+    else:
+        return image.convert("RGB")
+    return Image.fromarray(np.clip(np.rint(grey), 0, 255).astype(np.uint8), mode="L").convert("RGB")
 
 
 def centre_square(width: int, height: int) -> Box:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections import Counter
 
 from sklearn.model_selection import StratifiedGroupKFold
@@ -34,8 +35,19 @@ def assign_splits(samples: list[Sample], test_fraction: float, seed: int) -> lis
             f"data.test_fraction: {len(set(groups))} source photos cannot be split into {n_splits} folds; "
             "add photos or raise data.test_fraction"
         )
+    photos_of_class: dict[str, set[str]] = {}
+    for label, group in zip(labels, groups, strict=True):
+        photos_of_class.setdefault(label, set()).add(group)
+    for label, photos in sorted(photos_of_class.items()):
+        if len(photos) < 2:
+            raise InputDataError(f"class {label!r}: {len(photos)} source photo/image cannot give both a train and a test "
+                                 "split; add images of it, or leave it out with data.classes")
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    _, test_positions = next(folds.split(open_indices, labels, groups))
+    with warnings.catch_warnings():
+        # "The least populated class in y has only N members": a class with fewer photos than folds is
+        # still split (at least one photo each way is checked above and by check_splits).
+        warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
+        _, test_positions = next(folds.split(open_indices, labels, groups))
     test = {open_indices[p] for p in test_positions}
 
     result = list(samples)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,25 @@ from typing import Any
 from bsgan.errors import InputDataError
 
 
+def finite_or_null(data: Any) -> Any:
+    """``data`` with every NaN or infinite float replaced by ``None``: JSON has no NaN, and Python's ``NaN``
+    token breaks strict readers (``jq``, browsers, DVC's metrics diff)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: finite_or_null(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite_or_null(value) for value in data]
+    return data
+
+
 def write_json(data: Any, path: Path) -> None:
-    """Write ``data`` as indented JSON via a temporary file, so a reader never sees half a file."""
+    """Write ``data`` as indented, strictly valid JSON (non-finite numbers as ``null``) via a temporary file,
+    so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    text = json.dumps(finite_or_null(data), indent=2, sort_keys=False, allow_nan=False)
+    staging.write_text(text + "\n", encoding="utf-8")
     os.replace(staging, path)
 
 

@@ -37,7 +37,8 @@ def compare_tasks(results: dict[str, dict[str, Any]], baseline: str, confidence:
             ours, theirs = per_seed(result, metric), per_seed(results[baseline], metric)
             seeds = sorted(set(ours) & set(theirs))
             paired = compare_paired([ours[s] for s in seeds], [theirs[s] for s in seeds], confidence)
-            row = dict(result["summary"][metric])
+            # results.json holds one repeat's missing interval as null
+            row = {key: math.nan if value is None else value for key, value in result["summary"][metric].items()}
             row |= {"difference": paired.difference, "difference_low": paired.difference_low,
                     "difference_high": paired.difference_high, "change": paired.relative_change, "p_value": None if task == baseline else paired.p_value,
                     "wilcoxon_p": None if task == baseline else paired.wilcoxon_p}

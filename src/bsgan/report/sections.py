@@ -90,6 +90,8 @@ class GeneratorPictures:
     turing_sheet: str
     turing_score: str | None
     """The expert test's result line, when someone's answers were scored."""
+    collapse: str | None = None
+    """Why the run's images are suspect, when its loss curve shows a collapse."""
 
 
 def generator_section(pictures: GeneratorPictures) -> str:
@@ -97,7 +99,8 @@ def generator_section(pictures: GeneratorPictures) -> str:
               if pictures.turing_score else
               f"Blinded expert test: no answers scored yet. Open [the sheet]({pictures.turing_sheet}), then "
               f"`bsgan turing-test --score <answers.json>`.")
-    return (f"### {pictures.name}\n\n"
+    warning = f"**Warning: {pictures.collapse}.**\n\n" if pictures.collapse else ""
+    return (f"### {pictures.name}\n\n{warning}"
             f"| real train images | generated images |\n|---|---|\n"
             f"| ![real]({pictures.real_sheet}) | ![generated]({pictures.generated_sheet}) |\n\n"
             f"![training curves]({pictures.training})\n\n"

@@ -25,12 +25,13 @@ import multiprocessing
 import shutil
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytorch_lightning as pl
 import torch
 from pytorch_lightning.loggers import MLFlowLogger
 from torchvision.transforms.v2.functional import pil_to_tensor
@@ -51,7 +52,8 @@ from bsgan.models.classifier.classifier_file import FORMAT as CLASSIFIER_FORMAT
 from bsgan.models.classifier.classifier_file import ClassifierInfo, data_hash, save_classifier
 from bsgan.models.classifier.tracking import ChildRun, ClassifyRuns
 from bsgan.models.classifier.training import LabelledImages, TrainedClassifier, train_classifier
-from bsgan.runtime import usable_cores
+from bsgan.progress import Progress
+from bsgan.runtime import share_threads, worker_threads
 
 log = logging.getLogger(__name__)
 GAN_SOURCES = {"gan_original": "original", "gan_classical": "classical"}
@@ -162,27 +164,44 @@ def summary(repeats: list[dict[str, Any]], classes: list[str], confidence: float
     return result
 
 
-def _timed_training(data: TaskData, config: ClassifyConfig, seed: int, logger: MLFlowLogger) -> tuple[TrainedClassifier, float]:
+class _EpochTicks(pl.Callback):
+    """Advances the stage's progress by one epoch at the end of each training epoch."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self.progress.update()
+
+
+def _timed_training(data: TaskData, config: ClassifyConfig, seed: int, logger: MLFlowLogger,
+                    callbacks: Sequence[pl.Callback] = ()) -> tuple[TrainedClassifier, float]:
     start = time.perf_counter()
-    return train_classifier(data.train, data.val, data.test, data.classes, config, seed, logger), time.perf_counter() - start
+    trained = train_classifier(data.train, data.val, data.test, data.classes, config, seed, logger, callbacks)
+    return trained, time.perf_counter() - start
 
 
 def train_seeds(data: TaskData, config: ClassifyConfig, seeds: list[int], runs: ClassifyRuns,
-                keep: Callable[[ChildRun, TrainedClassifier, float], None]) -> None:
+                keep: Callable[[ChildRun, TrainedClassifier, float], None], what: str = "classify") -> None:
     """Train ``seeds``, one after another or ``classify.workers`` at a time in processes; ``keep`` each as it ends.
 
     One small CNN cannot fill many cores or a GPU; several repeats at once can. Each worker gets an
     equal share of the cores; every repeat still logs its curves into its own MLflow child run.
     """
+    if not seeds:
+        return
+    progress = Progress(len(seeds) * config.epochs, f"{what} ({len(seeds)} repeats)", unit="epoch")
     if config.workers == 1 or len(seeds) < 2:
-        for seed in seeds:
-            with runs.child(seed) as child:
-                keep(child, *_timed_training(data, config, seed, child.logger))
+        with progress:
+            for seed in seeds:
+                with runs.child(seed) as child:
+                    keep(child, *_timed_training(data, config, seed, child.logger, [_EpochTicks(progress)]))
         return
     workers = min(config.workers, len(seeds))
     children: dict[int, ChildRun] = {}
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=torch.set_num_threads,
-                             initargs=(max(1, usable_cores() // workers),)) as pool:
+    # The workers share this process's thread budget (--threads, BSGAN_THREADS or the usable cores).
+    with progress, ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=worker_threads, initargs=(share_threads(workers),)) as pool:
         try:
             futures = {}
             for seed in seeds:
@@ -192,6 +211,7 @@ def train_seeds(data: TaskData, config: ClassifyConfig, seeds: list[int], runs: 
                 seed = futures[future]
                 keep(children[seed], *future.result())
                 runs.close_child(children.pop(seed))
+                progress.update(config.epochs)
         except BaseException as error:
             pool.shutdown(cancel_futures=True)
             for child in children.values():
@@ -228,7 +248,7 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
                  trained.scores["accuracy"], seconds)
 
     pending = [seed for seed in range(config.repeats) if not (work / f"seed{seed}.json").exists()]
-    train_seeds(data, config, pending, runs, keep)
+    train_seeds(data, config, pending, runs, keep, name)
     repeats = [read_json(work / f"seed{seed}.json") for seed in range(config.repeats)]
 
     result = {"task": name, "title": params.tasks.definitions[name].title, "classes": data.classes,
@@ -252,5 +272,9 @@ def run(args: argparse.Namespace) -> None:
     with exclusive_lock(args.checkpoints / f"{args.task}.lock", f"classifying {args.task}"):
         result = run_task(params, args.task, args, project)
     macro = result["summary"]["macro_f1"]
-    log.info("%s: macro F1 %.3f (%.0f%% CI %.3f-%.3f over %d repeats)", args.task, macro["mean"],
-             100 * params.classify.confidence, macro["ci_low"], macro["ci_high"], macro["n"])
+    if macro["n"] < 2:
+        log.info("%s: macro F1 %.3f (one repeat: a confidence interval needs classify.repeats >= 2 seeds)",
+                 args.task, macro["mean"])
+    else:
+        log.info("%s: macro F1 %.3f (%.0f%% CI %.3f-%.3f over %d repeats)", args.task, macro["mean"],
+                 100 * params.classify.confidence, macro["ci_low"], macro["ci_high"], macro["n"])

@@ -31,7 +31,7 @@ import torch
 from torchvision.transforms.v2.functional import to_pil_image
 from torchvision.utils import make_grid
 
-from bsgan.config import EvalConfig, Params, load_params
+from bsgan.config import EvalConfig, Params, check_fid_sets, load_params
 from bsgan.data.prepared import read_image_set
 from bsgan.data.tensors import load_class_bytes
 from bsgan.errors import InputDataError, ParamsError
@@ -70,12 +70,14 @@ class Features:
     def __init__(self, device: torch.device, cache: Path) -> None:
         self.network = InceptionFeatures().to(device)
         self.cache = cache
+        self.what = "featurising"
+        """Shown beside the progress of a set that is not in the cache yet."""
 
     def __call__(self, images: torch.Tensor, hashes: list[str] | None = None) -> torch.Tensor:
         """``(N, 2048)`` float64; ``hashes`` default to the images' own bytes (images made in memory)."""
         if hashes is None:
             hashes = [hashlib.sha256(image.numpy().tobytes()).hexdigest() for image in images]
-        return cached_features(self.network, images, hashes, self.cache).double()
+        return cached_features(self.network, images, hashes, self.cache, what=self.what).double()
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,26 @@ def log_runs(params: Params, results: dict[str, dict[str, Any]], out: Path, mode
                     mlflow.log_artifact(str(picture))
 
 
+def check_generated_counts(params: Params, prepared: Path, generated: Path, origin: Path) -> None:
+    """Fail before any featurising when ``eval.fid_repeats`` sets cannot be cut from the generated images.
+
+    Only manifests are read (milliseconds); the same check inside :func:`evaluate_generator` would come
+    after minutes of Inception features.
+    """
+    for label in params.gan.classes:
+        train = sum(row.label == label for row, _ in read_image_set(prepared, "train"))
+        try:
+            check_fid_sets(params, label, train)
+        except ValueError as exc:
+            raise ParamsError(f"{origin}: {exc}") from None
+        for source in GAN_SOURCES:
+            folder = generated / generator_name(label, source)
+            have = sum(row.label == label for row, _ in read_image_set(folder, "train"))
+            if have < params.eval.fid_repeats * train:
+                raise InputDataError(f"{folder}: {have} generated images, eval.fid_repeats sets need "
+                                     f"{params.eval.fid_repeats * train} (rerun `bsgan generate` after raising generate.count)")
+
+
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project = args.params.parent
@@ -220,11 +242,13 @@ def run(args: argparse.Namespace) -> None:
                                         for label in params.gan.classes for source in GAN_SOURCES)):
         if not (folder / "manifest.csv").exists():
             raise InputDataError(f"{folder}: not found (run `dvc repro` first)")
+    check_generated_counts(params, Layout(project).prepared, args.generated, args.params)
     features = Features(torch_device(params.eval.device), Layout(project).feature_cache)
     results: dict[str, dict[str, Any]] = {}
     with atomic_directory(args.out) as staging:
         for label in params.gan.classes:
             log.info("%s: featurising and judging", label)
+            features.what = f"{label}: Inception features"
             results[label] = evaluate_class(params, label, features, args.generated, project, staging)
         rows = table_rows(results)
         (staging / "fidelity.md").write_text(to_markdown(rows), encoding="utf-8")

@@ -28,6 +28,7 @@ from bsgan.metrics.fidelity_table import to_markdown as fidelity_markdown
 from bsgan.metrics.task_results import load_results
 from bsgan.metrics.task_table import compare_tasks
 from bsgan.metrics.task_table import to_markdown as tasks_markdown
+from bsgan.models.dcgan.collapse import find_collapse
 from bsgan.profiles import available_profiles, profile_differences
 from bsgan.report.curves import read_columns, training_figure
 from bsgan.report.html import to_html
@@ -109,7 +110,8 @@ def generator_pictures(params: Params, out: Path, figures: Path) -> list[Generat
                 training=f"{FIGURES}/training_{name}.png",
                 **{key: relative(evaluation / f"{key}.png", out) for key in
                    ("tsne_equal", "tsne_all", "interpolation", "nearest_pairs", "nearest_distances")},
-                turing_sheet=relative(evaluation / "turing.html", out), turing_score=turing_score(name)))
+                turing_sheet=relative(evaluation / "turing.html", out), turing_score=turing_score(name),
+                collapse=collapse.line() if (collapse := find_collapse(losses)) else None))
     return pictures
 
 

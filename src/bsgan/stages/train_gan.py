@@ -31,6 +31,7 @@ from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.progress import GanProgress, sample_grid, truncate_curve
 from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit
+from bsgan.runtime import resolve_accelerator
 from bsgan.tracking import flatten, mlflow_logger
 
 log = logging.getLogger(__name__)
@@ -47,17 +48,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="FID/KID during training (CSV; with gan.eval_every > 0)")
 
 
+def cpu_threads(config: GanConfig) -> int | None:
+    """The CPU thread count when the math runs on the CPU: it changes the weights (reduction order), so it is
+    part of what a checkpoint was trained with; ``None`` on a GPU."""
+    return torch.get_num_threads() if resolve_accelerator(config.device) == "cpu" else None
+
+
 def fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor) -> str:
-    """What a checkpoint was trained from; a resume needs the same."""
-    digest = hashlib.sha256(json.dumps([config.recipe(), label, source], sort_keys=True).encode())
+    """What a checkpoint was trained from; a resume needs the same (a resume with another CPU thread count
+    would not give the generator an uninterrupted run gives)."""
+    digest = hashlib.sha256(json.dumps([config.recipe(), label, source, cpu_threads(config)], sort_keys=True).encode())
     digest.update(images.numpy().tobytes())
     return digest.hexdigest()
 
 
 def train(params: Params, label: str, source: str, args: argparse.Namespace, project: Path) -> Path:
     config = params.gan
-    if label == params.data.intact_class:
-        raise ParamsError(f"--class {label!r} is data.intact_class; GANs are trained for failure classes only")
     images = load_class_images(Layout(project).train_set(source), label)
     name = generator_name(label, source)
     checkpoints, curve = args.checkpoints / name, args.plots / f"{name}.csv"
@@ -72,7 +78,8 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
         checkpoints.mkdir(parents=True)
         stamp_file.write_text(stamp)
     run_file = checkpoints / "mlflow_run_id.txt"
-    tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed), "dvc_stage": f"train_gan_{source}@{label}"}
+    tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed),
+            "dvc_stage": f"train_gan_{source}@{label}", "cpu_threads": str(cpu_threads(config) or "gpu")}
     logger = mlflow_logger("gan", project, tags, name, run_file.read_text().strip() if resume and run_file.exists() else None)
     run_file.write_text(logger.run_id or "")
     if not resume:
@@ -86,7 +93,10 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
         truncate_curve(curve, done * model.loops_per_epoch)
         truncate_curve(probe_curve, done * model.loops_per_epoch)
         log.info("%s: resuming after loop %d of %d", name, done * model.loops_per_epoch, config.loops)
-    callbacks: list[pl.Callback] = [GanProgress(curve, config.log_every)]
+    progress = GanProgress(curve, config.log_every, name)
+    callbacks: list[pl.Callback] = [progress]
+    log.info("%s: %d loops on %s", name, config.loops,
+             f"the CPU, {cpu_threads(config)} thread(s)" if cpu_threads(config) else "the GPU")
     if config.eval_every:
         callbacks.append(fidelity_probe(params, label, project, probe_curve))
     elif not probe_curve.exists():  # a declared DVC output: present, if empty, when probing is off
@@ -98,12 +108,14 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
         save_generator(model.generator, int(images.shape[-1]), config.generator_width, staging / GENERATOR_FILE)
         shutil.copy(checkpoints / LAST_CHECKPOINT, staging / "checkpoint.ckpt")
         sample_grid(model).save(staging / "samples.png")
-        write_json({"experiment": "gan", "run_id": logger.run_id, "class": label, "source": source},
-                   staging / TRAINING_RUN_FILE)
+        write_json({"experiment": "gan", "run_id": logger.run_id, "class": label, "source": source,
+                    "collapse": progress.collapse.line() if progress.collapse else None}, staging / TRAINING_RUN_FILE)
         logger.experiment.log_artifact(logger.run_id, str(staging / GENERATOR_FILE), artifact_path="model")
         logger.experiment.log_artifact(logger.run_id, str(staging / "samples.png"))
     logger.finalize("success")
     shutil.rmtree(checkpoints)  # finished: the full checkpoint now lives beside the generator
+    if progress.collapse:  # said when it happened; said again where the run's end is read
+        log.warning("%s: finished, but %s", name, progress.collapse.line())
     return args.models / name
 
 
@@ -120,6 +132,8 @@ def run(args: argparse.Namespace) -> None:
     project = args.params.parent
     if not (Layout(project).train_set(args.source) / "manifest.csv").exists():
         raise InputDataError(f"{Layout(project).train_set(args.source)}: not found (run `dvc repro` or `bsgan prepare`/`augment` first)")
+    if args.label == params.data.intact_class:  # checked before the lock, which would leave its file behind
+        raise ParamsError(f"--class {args.label!r} is data.intact_class; GANs are trained for failure classes only")
     name = generator_name(args.label, args.source)
     with exclusive_lock(args.checkpoints / f"{name}.lock", f"training {name}"):
         out = train(params, args.label, args.source, args, project)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bsgan.config import DataConfig
 from bsgan.data.sources import folder
@@ -49,3 +50,10 @@ def test_bad_input_names_the_file(folder_root: Path, break_it, message: str) -> 
     break_it(folder_root)
     with pytest.raises(InputDataError, match=message):
         folder.load(DataConfig(source="folder"), folder_root)
+
+
+def test_an_image_below_the_minimum_source_side_is_an_error(folder_root: Path) -> None:
+    Image.new("RGB", (1, 1)).save(folder_root / "intact" / "speck.png")  # would be blown up to 96 px of one colour
+    with pytest.raises(InputDataError, match=r"intact/speck.png: 1x1 px is smaller than data.min_source_side \(16\)"):
+        folder.load(DataConfig(source="folder"), folder_root)
+    assert len(folder.load(DataConfig(source="folder", min_source_side=1), folder_root)) == 15

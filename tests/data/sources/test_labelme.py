@@ -97,6 +97,14 @@ def test_unlabelled_photos_give_intact_crops_only_when_asked(labelme_root: Path)
     assert "data/clean.jpg" in sources(config(intact_from_unlabelled=True))
 
 
+def test_skipped_unlabelled_photos_are_counted(labelme_root: Path, caplog: pytest.LogCaptureFixture) -> None:
+    for seed in (98, 99):
+        textured_photo(400, 200, seed=seed).save(labelme_root / "data" / f"clean{seed}.jpg")
+    with caplog.at_level("INFO"):
+        labelme.load(config(), labelme_root)
+    assert "2 photo(s) without a label file skipped (data.labelme.intact_from_unlabelled: true" in caplog.text
+
+
 def test_embedded_image_data_and_json_beside_the_image(tmp_path: Path) -> None:
     photo = textured_photo(300, 150, seed=1)
     annotation = labelme_json("missing.jpg", photo.size, [("Surface Rust", box_polygon(100, 50, 140, 90))], image=photo)

@@ -56,6 +56,10 @@ def load(config: DataConfig, root: Path) -> list[Sample]:
                 raise InputDataError(f"{folder}: class folder holds no images")
             for path in paths:
                 image = open_rgb(path)
+                if min(image.size) < config.min_source_side:
+                    raise InputDataError(f"{path}: {image.width}x{image.height} px is smaller than data.min_source_side "
+                                         f"({config.min_source_side}); enlarging it to {config.image_size} px would "
+                                         "only blur it (remove the file or lower data.min_source_side)")
                 box = centre_square(*image.size)
                 source = path.relative_to(root).as_posix()
                 samples.append(Sample(crop_resized(image, box, config.image_size), label, source, box, split))

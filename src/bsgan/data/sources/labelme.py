@@ -36,6 +36,7 @@ import base64
 import binascii
 import io
 import json
+import logging
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,8 @@ FILTER_SIZE = 96
 
 Shapes = list[tuple[str, np.ndarray]]
 """(class name, (N, 2) float array of x, y in photo pixels) per polygon."""
+
+log = logging.getLogger(__name__)
 
 
 def _read_annotation(path: Path) -> dict:
@@ -227,10 +230,14 @@ def load(config: DataConfig, root: Path) -> list[Sample]:
         for box, crop in intact_crops(image, shapes, side, settings, size, np.random.default_rng([config.seed, index])):
             intact.append(Sample(crop, config.intact_class, source, box))
 
+    unlabelled = sorted(p for p in root.rglob("*") if is_image_file(p) and p.relative_to(root).as_posix() not in annotated)
+    if unlabelled and not settings.intact_from_unlabelled:
+        log.info("%s: %d photo(s) without a label file skipped (data.labelme.intact_from_unlabelled: true cuts "
+                 "intact crops from them)", root, len(unlabelled))
     if settings.intact_from_unlabelled:
         all_sides = [s.box[2] - s.box[0] for s in failures if s.box]
         side = settings.intact_crop or (int(np.median(all_sides)) if all_sides else 0)
-        unlabelled = sorted(p for p in root.rglob("*") if is_image_file(p) and p.relative_to(root).as_posix() not in annotated)
+        log.info("%s: cutting intact crops from %d photo(s) without a label file", root, len(unlabelled))
         for index, path in enumerate(unlabelled, start=len(annotated)):
             rng = np.random.default_rng([config.seed, index])
             for box, crop in intact_crops(open_rgb(path), [], side, settings, size, rng):

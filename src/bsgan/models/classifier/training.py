@@ -81,7 +81,8 @@ def make_trainer(config: ClassifyConfig, epochs: int, logger: Logger | bool = Fa
 
 
 def train_classifier(train: LabelledImages, val: LabelledImages | None, test: LabelledImages, classes: Sequence[str],
-                     config: ClassifyConfig, seed: int, logger: Logger | bool = False) -> TrainedClassifier:
+                     config: ClassifyConfig, seed: int, logger: Logger | bool = False,
+                     callbacks: Sequence[Callback] = ()) -> TrainedClassifier:
     """Train the Table 5 network with ``seed`` and score the final model (``classify.final_model``) on ``test``."""
     pl.seed_everything(seed, workers=False, verbose=False)
     network = FailureClassifier(len(classes), train.images.shape[-1], config.width)
@@ -94,7 +95,7 @@ def train_classifier(train: LabelledImages, val: LabelledImages | None, test: La
     with tempfile.TemporaryDirectory(prefix="bsgan-classify-") as scratch:
         best = ModelCheckpoint(dirpath=scratch, monitor="val/macro_f1", mode="max", save_top_k=1)
         use_best = config.final_model == "best" and val is not None
-        trainer = make_trainer(config, config.epochs, logger, [best] if use_best else [])
+        trainer = make_trainer(config, config.epochs, logger, [*([best] if use_best else []), *callbacks])
         trainer.fit(model, batches(train, config.batch_size, seed), batches(val, config.batch_size) if val else None)
         epoch = config.epochs
         if use_best:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import time
 from pathlib import Path
 
@@ -13,7 +14,11 @@ from pytorch_lightning.loggers import MLFlowLogger
 from torchvision.utils import make_grid
 
 from bsgan.data.tensors import to_uint8
+from bsgan.models.dcgan.collapse import Collapse, find_collapse
 from bsgan.models.dcgan.lightning_model import DCGAN, LOSS_NAMES
+from bsgan.progress import Progress
+
+log = logging.getLogger(__name__)
 
 CSV_COLUMNS = ("loop", *LOSS_NAMES, "loops_per_s")
 
@@ -38,21 +43,57 @@ def truncate_curve(path: Path, last_loop: int) -> None:
 
 
 class GanProgress(pl.Callback):
-    """Drains :attr:`DCGAN.history` after each loop into ``curve_csv`` and MLflow; grids every ``log_every`` loops."""
+    """Drains :attr:`DCGAN.history` after each loop into ``curve_csv`` and MLflow; grids every ``log_every`` loops.
 
-    def __init__(self, curve_csv: Path, log_every: int) -> None:
+    Also watches the curve for a collapse (:func:`find_collapse`): warned once in the log, tagged on the
+    MLflow run, and kept in :attr:`collapse` for the stage's outputs.
+    """
+
+    def __init__(self, curve_csv: Path, log_every: int, name: str = "gan") -> None:
         self.curve_csv = curve_csv
         self.log_every = log_every
+        self.name = name
         self._clock = (time.perf_counter(), 0)
+        self._curve: dict[str, list[float]] = {column: [] for column in CSV_COLUMNS}
+        self.collapse: Collapse | None = None
+        self._bar: Progress | None = None
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._clock = (time.perf_counter(), pl_module.loop_index(0))  # type: ignore[operator]
         if trainer.is_global_zero and not self.curve_csv.exists():
             self.curve_csv.parent.mkdir(parents=True, exist_ok=True)
             self.curve_csv.write_text(",".join(CSV_COLUMNS) + "\n")
+        if trainer.is_global_zero:
+            assert isinstance(pl_module, DCGAN)
+            self._bar = Progress(pl_module.config.loops, self.name, unit="loop", start=pl_module.loop_index(0))
+        if trainer.is_global_zero:  # a resumed run's earlier rows count too
+            with self.curve_csv.open(newline="") as handle:
+                for row in csv.DictReader(handle):
+                    for column in CSV_COLUMNS:
+                        self._curve[column].append(float(row[column]))
+
+    def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def on_exception(self, trainer: pl.Trainer, pl_module: pl.LightningModule, exception: BaseException) -> None:
+        self.on_train_end(trainer, pl_module)
+
+    def _watch(self, rows: list[dict[str, float]], logger: object) -> None:
+        for row in rows:
+            for column in ("loop", *LOSS_NAMES):
+                self._curve[column].append(row[column])
+        if self.collapse is None and (collapse := find_collapse(self._curve)) is not None:
+            self.collapse = collapse
+            log.warning("%s: %s", self.name, collapse.line())
+            if isinstance(logger, MLFlowLogger):
+                logger.experiment.set_tag(logger.run_id, "collapsed_since_loop", str(collapse.since_loop))
 
     def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object, batch_idx: int) -> None:
         assert isinstance(pl_module, DCGAN)
+        if self._bar is not None:
+            self._bar.advance_to(pl_module.loop_index(batch_idx) + 1)
         if not pl_module.history:
             return
         rows, pl_module.history = pl_module.history, []
@@ -66,6 +107,7 @@ class GanProgress(pl.Callback):
             for row in rows:
                 writer.writerow([int(row["loop"]), *(f"{row[k]:.6g}" for k in LOSS_NAMES), f"{speed:.4g}"])
         logger = trainer.logger
+        self._watch(rows, logger)
         if isinstance(logger, MLFlowLogger):
             for row in rows:
                 metrics = {k: row[k] for k in LOSS_NAMES}
