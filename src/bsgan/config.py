@@ -105,6 +105,17 @@ class LabelmeConfig(_Section):
     filter: IntactFilterConfig = Field(default_factory=IntactFilterConfig)
 
 
+class LeakConfig(_Section):
+    """How ``prepare`` looks for test images that are (nearly) train images."""
+
+    max_hash_distance: Annotated[int, Field(ge=0, le=64)] = 6
+    """A train/test pair whose 64-bit perceptual hashes differ in at most this many bits counts as a near
+    duplicate (0: identical hashes only). Unrelated crops differ in about 32 bits; one spot photographed
+    again, or a crop shifted by a few pixels, in a handful."""
+    pairs_shown: Annotated[int, Field(ge=1, le=64)] = 8
+    """Closest train/test pairs drawn in ``data/prepared/leaks/closest_pairs.png`` and listed in the report."""
+
+
 class DataConfig(_Section):
     """The ``data`` section: which source feeds ``prepare`` and how."""
 
@@ -116,7 +127,12 @@ class DataConfig(_Section):
     classes: list[str] | None = None
     """Classes to keep (all found when null); a listed class missing from the data is an error."""
     test_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.25
+    group_by: str | None = None
+    """Regular expression searched in each image's source path (relative to ``root``); the text of its named
+    group ``group`` (or of every named group ``group_*``, joined by ``-``; or else the whole match) is the unit
+    the train/test split keeps whole. Null: each source photo (folder source: each file) is its own unit."""
     seed: Annotated[int, Field(ge=0)] = 0
+    leak: LeakConfig = Field(default_factory=LeakConfig)
     synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig)
     labelme: LabelmeConfig = Field(default_factory=LabelmeConfig)
 
@@ -126,6 +142,17 @@ class DataConfig(_Section):
         if not _CLASS_NAME.match(name):
             raise ValueError(f"{name!r} is not a class name (lower case letters, digits, '_')")
         return name
+
+    @field_validator("group_by")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is None:
+            return None
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+        return pattern
 
     @field_validator("classes")
     @classmethod
@@ -267,8 +294,10 @@ class GanConfig(_Section):
 class GenerateConfig(_Section):
     """The ``generate`` section: images drawn from each trained generator for the classification tasks."""
 
-    count: Annotated[int, Field(ge=1)] = 700
-    """Images per generator: the most any classification task takes (tasks use a prefix of them)."""
+    count: Annotated[int, Field(ge=1)] | Literal["auto"] = "auto"
+    """Images per generator (tasks and evaluate_gan use prefixes of them); ``auto``: the most anything reads,
+    from the class's train size (:mod:`bsgan.data.sizes`): ``tasks.target_per_class``, ``eval.fid_repeats`` x
+    train images, ``eval.turing_count``."""
     seed: Annotated[int, Field(ge=0)] = 0
     """Latent vectors are ``randn(count, latent_size)`` from this seed; row i makes image i."""
     batch_size: Annotated[int, Field(ge=1, le=4096)] = 100
@@ -283,7 +312,8 @@ class EvalConfig(_Section):
 
     fid_repeats: Annotated[int, Field(ge=1, le=100)] = 10
     """Disjoint generated sets, each the size of the class's real train set, that FID/KID are averaged over
-    (paper: 10). They are consecutive slices of ``data/generated``, so ``generate.count`` must cover them."""
+    (paper: 10). They are consecutive slices of ``data/generated``, so ``generate.count`` must cover them
+    (``auto`` does)."""
     kid_subsets: Annotated[int, Field(ge=1, le=10000)] = 100
     kid_subset_size: Annotated[int, Field(ge=2)] = 50
     """Images per KID subset, capped by the smaller set; below the set sizes, so subsets differ."""

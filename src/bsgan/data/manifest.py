@@ -22,6 +22,7 @@ class ManifestRow:
         source: The photo or generated scene (prepare), or the prepared image (augment).
         box_left, box_top, box_right, box_bottom: Crop box in the source, empty if none.
         sha256: Hash of the PNG file's bytes.
+        group: The split unit (``data.group_by``; the source photo by default): no group is in both splits.
     """
 
     file: str
@@ -33,9 +34,10 @@ class ManifestRow:
     box_right: int | None
     box_bottom: int | None
     sha256: str
+    group: str = ""
 
 
-_COLUMNS = ["file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256"]
+_COLUMNS = ["file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256", "group"]
 
 
 def write_manifest(rows: list[ManifestRow], path: Path) -> None:
