@@ -410,7 +410,10 @@ class ClassifyConfig(_Section):
     final_model: Literal["last", "best"] = "last"
     """The model that is tested: after the last epoch, or at the epoch of best validation macro F1."""
     confidence: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.95
-    """Level of the confidence intervals over repeats."""
+    """Level of the confidence intervals over repeats and of the bootstrap over test images."""
+    bootstrap_resamples: Annotated[int, Field(ge=100, le=100000)] = 2000
+    """Resamples of the test images (within each class, with replacement) in compare_tasks' paired bootstrap."""
+    bootstrap_seed: Annotated[int, Field(ge=0)] = 0
     split_seed: Annotated[int, Field(ge=0)] = 0
     """Seed of the validation split and of task-time classical augmentation (same for every task)."""
     device: Literal["auto", "cpu", "cuda"] = "auto"

@@ -44,10 +44,10 @@ def assign_groups(samples: list[Sample], pattern: str | None) -> list[Sample]:
     groups = {source: compiled.search(source) for source in sources}
     missed = [source for source, match in groups.items() if match is None]
     if len(missed) == len(sources):
-        raise InputDataError(f"data.group_by: {pattern!r} matches none of the {len(sources)} source files "
+        raise InputDataError(f"data.group_by: '{pattern}' matches none of the {len(sources)} source files "
                              f"(e.g. {sources[0]!r})")
     if missed:
-        raise InputDataError(f"data.group_by: {pattern!r} does not match {len(missed)} of {len(sources)} source files, "
+        raise InputDataError(f"data.group_by: '{pattern}' does not match {len(missed)} of {len(sources)} source files, "
                              f"e.g. {missed[0]!r} (extend the pattern so every file has a group)")
     return [dataclasses.replace(sample, group=group_key(groups[sample.source])) for sample in samples]  # type: ignore[arg-type]
 

@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     tasks = params.tasks
     results, classes = load_results(args.results, tasks)
-    comparison = compare_tasks(results, tasks.baseline, params.classify.confidence)
+    comparison = compare_tasks(results, tasks.baseline, params.classify.confidence,
+                               params.classify.bootstrap_resamples, params.classify.bootstrap_seed)
     titles = {task: result["title"] for task, result in results.items()}
     table = to_markdown(comparison, titles, classes, params.classify.confidence)
     with atomic_directory(args.out) as staging:
