@@ -30,14 +30,18 @@ def test_synthetic_prepare_writes_images_manifest_sheets_and_counts(write_params
     out = params.parent / "prepared"
 
     counts = json.loads((params.parent / "metrics.json").read_text())
-    assert counts == {"test": {"intact": 4, "pitting": 3, "rust": 2}, "train": {"intact": 10, "pitting": 6, "rust": 5}}
+    assert {split: counts[split] for split in ("train", "test")} == {
+        "test": {"intact": 4, "pitting": 3, "rust": 2}, "train": {"intact": 10, "pitting": 6, "rust": 5}}
+    assert counts["leaks"]["shared_groups"] == 0 and counts["leaks"]["near_duplicate_pairs"] == 0
+    assert (out / "leaks" / "closest_pairs.png").exists()
     assert len(list((out / "train" / "pitting").glob("*.png"))) == 6
 
     with (out / "manifest.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 30
     first = rows[0]
-    assert set(first) == {"file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256"}
+    assert set(first) == {"file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256",
+                          "group"}
     assert hashlib.sha256((out / first["file"]).read_bytes()).hexdigest() == first["sha256"]
     assert Image.open(out / first["file"]).size == (32, 32)
 
