@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
@@ -34,10 +36,13 @@ def test_interval_difference_and_p_match_an_independent_loop() -> None:
     rows = paired_bootstrap(predictions, labels, CLASSES, "base", resamples=400, seed=3, confidence=0.9)
 
     indices = resample_indices(labels, 400, seed=3)  # the same resamples, scored one by one with scikit-learn
-    def seed_mean(task: str, score) -> np.ndarray:
+
+    def seed_mean(task: str, score: Callable[[np.ndarray, np.ndarray], float]) -> np.ndarray:
         return np.array([np.mean([score(labels[i], predictions[task][s][i]) for s in range(3)]) for i in indices])
 
-    macro = lambda y, p: f1_score(y, p, average="macro", labels=[0, 1, 2], zero_division=0)  # noqa: E731
+    def macro(truth: np.ndarray, guess: np.ndarray) -> float:
+        return f1_score(truth, guess, average="macro", labels=[0, 1, 2], zero_division=0)
+
     base, better = seed_mean("base", macro), seed_mean("better", macro)
     row = rows["better"]["macro_f1"]
     assert np.allclose([row.low, row.high], np.percentile(better, [5, 95]))

@@ -91,12 +91,15 @@ def find_leaks(rows: Sequence[ManifestRow], images: Sequence[Image.Image], confi
     train = [i for i, row in enumerate(rows) if row.split == "train"]
     if not test or not train:
         return LeakReport(shared_groups(rows), 0, 0, [])
-    distances = hash_distances(perceptual_hashes([images[i] for i in test]), perceptual_hashes([images[i] for i in train]))
+    distances = hash_distances(perceptual_hashes([images[i] for i in test]),
+                               perceptual_hashes([images[i] for i in train]))
     close = distances <= config.max_hash_distance
     nearest = distances.argmin(1)
     order = np.argsort(distances[np.arange(len(test)), nearest], kind="stable")
-    closest = [Pair(rows[test[t]].file, rows[train[nearest[t]]].file, rows[test[t]].label, rows[train[nearest[t]]].label,
-                    int(distances[t, nearest[t]])) for t in order[:config.pairs_shown]]
+    closest = []
+    for t in order[:config.pairs_shown]:
+        ours, theirs = rows[test[t]], rows[train[nearest[t]]]
+        closest.append(Pair(ours.file, theirs.file, ours.label, theirs.label, int(distances[t, nearest[t]])))
     return LeakReport(shared_groups(rows), int(close.sum()), int(close.any(1).sum()), closest)
 
 

@@ -49,15 +49,16 @@ def assign_groups(samples: list[Sample], pattern: str | None) -> list[Sample]:
     if missed:
         raise InputDataError(f"data.group_by: '{pattern}' does not match {len(missed)} of {len(sources)} source files, "
                              f"e.g. {missed[0]!r} (extend the pattern so every file has a group)")
-    return [dataclasses.replace(sample, group=group_key(groups[sample.source])) for sample in samples]  # type: ignore[arg-type]
+    return [dataclasses.replace(sample, group=group_key(groups[sample.source]))  # type: ignore[arg-type]
+            for sample in samples]
 
 
 def assign_splits(samples: list[Sample], test_fraction: float, seed: int) -> list[Sample]:
     """Give every sample without a split one, grouping by ``Sample.group`` (``Sample.source`` when unset).
 
     Uses scikit-learn's ``StratifiedGroupKFold`` with ``k = round(1 / test_fraction)`` folds and
-    takes one fold as the test split: groups (photos, or ``data.group_by`` units) stay whole and each class's share of the
-    test split stays close to ``1 / k``. Samples that already carry a split keep it.
+    takes one fold as the test split: groups (photos, or ``data.group_by`` units) stay whole and each class's
+    share of the test split stays close to ``1 / k``. Samples that already carry a split keep it.
 
     Args:
         samples: Samples in a deterministic order.

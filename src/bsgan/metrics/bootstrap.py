@@ -31,13 +31,15 @@ def resample_indices(labels: np.ndarray, resamples: int, seed: int) -> np.ndarra
     return np.concatenate(columns, axis=1)
 
 
-def resampled_confusions(predictions: np.ndarray, labels: np.ndarray, indices: np.ndarray, n_classes: int) -> np.ndarray:
+def resampled_confusions(predictions: np.ndarray, labels: np.ndarray, indices: np.ndarray,
+                         n_classes: int) -> np.ndarray:
     """``(resamples, seeds, k, k)`` confusion matrices (rows true) of ``(seeds, n)`` predictions on every resample."""
     resamples, seeds = len(indices), len(predictions)
     codes = labels[indices][:, None, :] * n_classes + predictions[:, indices].transpose(1, 0, 2)  # (B, S, n)
     cells = n_classes * n_classes
     flat = codes + (np.arange(resamples * seeds) * cells).reshape(resamples, seeds, 1)
-    return np.bincount(flat.ravel(), minlength=resamples * seeds * cells).reshape(resamples, seeds, n_classes, n_classes)
+    counts = np.bincount(flat.ravel(), minlength=resamples * seeds * cells)
+    return counts.reshape(resamples, seeds, n_classes, n_classes)
 
 
 def confusion_scores(confusion: np.ndarray, classes: Sequence[str]) -> dict[str, np.ndarray]:
@@ -52,7 +54,8 @@ def confusion_scores(confusion: np.ndarray, classes: Sequence[str]) -> dict[str,
     def ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
         return np.divide(top, bottom, out=np.zeros_like(top), where=bottom > 0)
 
-    per_class = {"precision": ratio(hits, predicted), "recall": ratio(hits, true), "f1": ratio(2 * hits, true + predicted)}
+    per_class = {"precision": ratio(hits, predicted), "recall": ratio(hits, true),
+                 "f1": ratio(2 * hits, true + predicted)}
     result = {"accuracy": hits.sum(-1) / confusion.sum((-2, -1))}
     for metric in PER_CLASS:
         result[f"macro_{metric}"] = per_class[metric].mean(-1)

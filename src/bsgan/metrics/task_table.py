@@ -80,13 +80,15 @@ def compare_tasks(results: dict[str, dict[str, Any]], baseline: str, confidence:
                     "difference_high": paired.difference_high, "change": paired.relative_change, "p_value": None if task == baseline else paired.p_value,
                     "wilcoxon_p": None if task == baseline else paired.wilcoxon_p}
             test = boot[task][metric]
-            row |= {"bootstrap_low": test.low, "bootstrap_high": test.high, "bootstrap_difference_low": test.difference_low,
-                    "bootstrap_difference_high": test.difference_high, "bootstrap_p": test.p_value,
+            row |= {"bootstrap_low": test.low, "bootstrap_high": test.high,
+                    "bootstrap_difference_low": test.difference_low, "bootstrap_difference_high": test.difference_high,
+                    "bootstrap_p": test.p_value,
                     "bootstrap_resamples": test.resamples}
             seed_p = row["p_value"] if row["p_value"] is not None and not math.isnan(row["p_value"]) else 1.0
-            verdict = _wider((paired.difference_low, paired.difference_high), (test.difference_low, test.difference_high))
+            verdict = _wider((paired.difference_low, paired.difference_high),
+                             (test.difference_low, test.difference_high))
             row |= {"verdict_low": verdict[0], "verdict_high": verdict[1],
-                    "verdict_p": None if task == baseline else max(seed_p, test.p_value or 1.0)}
+                    "verdict_p": None if task == baseline else max(seed_p, 1.0 if test.p_value is None else test.p_value)}
             comparison[task][metric] = row
     return comparison
 
@@ -131,7 +133,8 @@ def to_markdown(comparison: Comparison, titles: dict[str, str], classes: list[st
     changes = "".join(f"| {titles[t]} | " + " | ".join(_change(rows[m]) for m, _ in columns) + " |\n"
                       for t, rows in comparison.items())
     return (f"### Test scores (mean ± {100 * confidence:.0f}% confidence half-width over {n} seeds)\n\n{header}{scores}\n"
-            f"### Change against the baseline (paired t-test over seeds; bold: p < {SIGNIFICANCE})\n\n{header}{changes}\n"
+            f"### Change against the baseline (paired t-test over seeds; bold: p < {SIGNIFICANCE})\n\n"
+            f"{header}{changes}\n"
             + uncertainty_markdown(comparison, titles, confidence))
 
 
@@ -156,11 +159,13 @@ def uncertainty_markdown(comparison: Comparison, titles: dict[str, str], confide
             seed_ci = "–" if math.isnan(row["ci_low"]) else f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
             test_ci = f"[{row['bootstrap_low']:.3f}, {row['bootstrap_high']:.3f}]"
             if row["verdict_p"] is None:
-                lines.append(f"| {titles[task]} | {metric} | {row['mean']:.3f} | {seed_ci} | {test_ci} | baseline | | | |")
+                lines.append(f"| {titles[task]} | {metric} | {row['mean']:.3f} | {seed_ci} | {test_ci} "
+                             "| baseline | | | |")
                 continue
             shown = row["verdict_p"] < SIGNIFICANCE
             verdict = ("**gain**" if row["difference"] > 0 else "**loss**") if shown else "within noise"
-            lines.append(f"| {titles[task]} | {metric} | {row['mean']:.3f} | {seed_ci} | {test_ci} | {row['difference']:+.3f} "
+            lines.append(f"| {titles[task]} | {metric} | {row['mean']:.3f} | {seed_ci} | {test_ci} "
+                         f"| {row['difference']:+.3f} "
                          f"| {_span(row['difference_low'], row['difference_high'])}, p{_p(row['p_value'])} "
                          f"| {_span(row['bootstrap_difference_low'], row['bootstrap_difference_high'])}, "
                          f"p{_p(row['bootstrap_p'])} | {verdict} |")

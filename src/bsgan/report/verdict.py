@@ -61,6 +61,7 @@ def verdicts(comparison: Comparison, titles: dict[str, str], classes: list[str],
 def caveat(comparison: Comparison, classes: list[str]) -> str:
     """How many tests the verdicts rest on, and so how many 'shown' changes chance alone would give."""
     tests = (len(comparison) - 1) * (1 + len(classes))
-    return (f"These verdicts rest on {tests} paired comparisons (macro F1 and each class's F1 of {len(comparison) - 1} tasks); "
+    return (f"These verdicts rest on {tests} paired comparisons (macro F1 and each class's F1 of "
+            f"{len(comparison) - 1} tasks); "
             f"at p < {SIGNIFICANCE} chance alone marks about {tests * SIGNIFICANCE:.1f} of them, so read a single "
             f"borderline result as a lead, not a finding.")

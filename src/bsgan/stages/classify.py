@@ -46,8 +46,8 @@ from bsgan.metrics.classification import metric_names
 from bsgan.metrics.statistics import interval
 from bsgan.models.classifier.training import LabelledImages, TrainedClassifier, train_classifier
 from bsgan.runtime import usable_cores
-from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
 from bsgan.stages.classify_runs import ChildRun, ClassifyRuns
+from bsgan.stages.train_gan import SOURCES, TRAINING_RUN_FILE, generator_name
 
 log = logging.getLogger(__name__)
 GAN_SOURCES = {"gan_original": "original", "gan_classical": "classical"}
@@ -220,7 +220,8 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
     repeats = [read_json(work / f"seed{seed}.json") for seed in range(config.repeats)]
 
     result = {"task": name, "title": params.tasks.definitions[name].title, "classes": data.classes,
-              "test_labels": data.test.labels.tolist(), "composition": data.composition, "generators": training_runs, "parent_run_id": runs.parent_id,
+              "test_labels": data.test.labels.tolist(),
+              "composition": data.composition, "generators": training_runs, "parent_run_id": runs.parent_id,
               "summary": summary(repeats, data.classes, config.confidence), "repeats": repeats}
     with atomic_directory(args.out / name) as staging:
         write_json(result, staging / RESULTS_FILE)

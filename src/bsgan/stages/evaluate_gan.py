@@ -120,8 +120,8 @@ def judge(real: RealSets, sets: list[torch.Tensor], config: EvalConfig) -> dict[
     """FID and KID of generated feature sets against both references, mean and std over the sets."""
     smallest = min(len(sets[0]), *(len(reference) for reference in real.references.values()))
     if config.kid_subset_size > smallest:
-        log.info("%s: eval.kid_subset_size %d capped to %d, the smallest set compared (KID subsets then hold whole sets)",
-                 real.label, config.kid_subset_size, smallest)
+        log.info("%s: eval.kid_subset_size %d capped to %d, the smallest set compared (KID subsets then hold "
+                 "whole sets)", real.label, config.kid_subset_size, smallest)
     spreads = {name: fidelity_over_sets(reference, sets, config.kid_subsets, config.kid_subset_size, config.seed)
                for name, reference in real.references.items()}
     return summarise(spreads, len(sets), len(sets[0]))

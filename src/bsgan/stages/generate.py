@@ -18,8 +18,8 @@ from torchvision.transforms.v2.functional import to_pil_image
 from bsgan.config import GenerateConfig, load_params
 from bsgan.data.images import sha256
 from bsgan.data.prepared import read_image_set, write_image_set
-from bsgan.data.sizes import generated_count
 from bsgan.data.sample import Sample
+from bsgan.data.sizes import generated_count
 from bsgan.errors import InputDataError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> None:
     generator_file = args.models / name / GENERATOR_FILE
     if not generator_file.exists():
         raise InputDataError(f"{generator_file}: not found (run `bsgan train-gan --class {args.label} --source {args.source}` first)")
-    train_size = sum(1 for row, _ in read_image_set(args.params.parent / SOURCES["original"], "train") if row.label == args.label)
+    prepared = args.params.parent / SOURCES["original"]
+    train_size = sum(1 for row, _ in read_image_set(prepared, "train") if row.label == args.label)
     wanted = generated_count(params, args.label, train_size)
     log.info("%s: %d images (%s)", name, wanted.count, wanted.reason)
     count = generate(generator_file, args.label, params.generate, wanted.count, args.out / name,

@@ -17,7 +17,7 @@ from typing import Any
 from PIL import Image
 
 from bsgan.config import DataConfig, load_params
-from bsgan.data.leaks import LeakReport, find_leaks, pairs_picture
+from bsgan.data.leaks import LeakReport, Pair, find_leaks, pairs_picture
 from bsgan.data.prepared import Counts, read_image_set, write_image_set
 from bsgan.data.sample import Sample
 from bsgan.data.sources import SOURCES
@@ -60,8 +60,7 @@ def check_leaks(root: Path, config: DataConfig) -> LeakReport:
     folder.mkdir()
     pairs_picture(report.closest, root, config.leak.max_hash_distance).save(folder / "closest_pairs.png")
     with (folder / "closest_pairs.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, [field.name for field in dataclasses.fields(report.closest[0])] if report.closest
-                                else ["test", "train", "test_class", "train_class", "distance"], lineterminator="\n")
+        writer = csv.DictWriter(handle, [field.name for field in dataclasses.fields(Pair)], lineterminator="\n")
         writer.writeheader()
         writer.writerows(dataclasses.asdict(pair) for pair in report.closest)
     return report
