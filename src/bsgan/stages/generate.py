@@ -77,8 +77,10 @@ def run(args: argparse.Namespace) -> None:
     generator_file = args.models / name / GENERATOR_FILE
     if not generator_file.exists():
         raise InputDataError(f"{generator_file}: not found (run `bsgan train-gan --class {args.label} --source {args.source}` first)")
-    prepared = args.params.parent / SOURCES["original"]
-    train_size = sum(1 for row, _ in read_image_set(prepared, "train") if row.label == args.label)
+    train_size = 0
+    if params.generate.count == "auto":  # only then does the real train set's size matter
+        prepared = args.params.parent / SOURCES["original"]
+        train_size = sum(1 for row, _ in read_image_set(prepared, "train") if row.label == args.label)
     wanted = generated_count(params, args.label, train_size)
     log.info("%s: %d images (%s)", name, wanted.count, wanted.reason)
     count = generate(generator_file, args.label, params.generate, wanted.count, args.out / name,
