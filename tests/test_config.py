@@ -64,6 +64,10 @@ def test_configs_are_frozen() -> None:
         ({"gan": {"classes": ["dent"]}}, "params.yaml: gan.classes: 'dent' is not drawn by the synthetic source"),
         ({"gan": {"classes": ["rust", "rust"]}}, "params.yaml: gan.classes: a class is listed twice"),
         ({"generate": {"interpolation": "cubic"}}, "params.yaml: generate.interpolation: Input should be 'slerp' or 'linear'"),
+        ({"data": {"group_by": "(?P<group>KGT"}}, "params.yaml: data.group_by: '(?P<group>KGT' is not a regular expression"),
+        ({"data": {"leak": {"max_hash_distance": 65}}}, "params.yaml: data.leak.max_hash_distance: Input should be less"),
+        ({"generate": {"count": "many"}}, "params.yaml: generate.count"),
+        ({"classify": {"bootstrap_resamples": 10}}, "params.yaml: classify.bootstrap_resamples: Input should be greater"),
         ([1, 2], "params.yaml: expected a mapping of sections, got list"),
         # a union's member names (constrained-int, literal[...]) stay out of the key
         ({"tasks": {"definitions": {"t1": {"title": "t", "parts": [{"source": "real", "count": -3}]}}}},

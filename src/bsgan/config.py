@@ -105,6 +105,17 @@ class LabelmeConfig(_Section):
     filter: IntactFilterConfig = Field(default_factory=IntactFilterConfig)
 
 
+class LeakConfig(_Section):
+    """How ``prepare`` looks for test images that are (nearly) train images."""
+
+    max_hash_distance: Annotated[int, Field(ge=0, le=64)] = 6
+    """A train/test pair whose 64-bit perceptual hashes differ in at most this many bits counts as a near
+    duplicate (0: identical hashes only). Unrelated crops differ in about 32 bits; one spot photographed
+    again, or a crop shifted by a few pixels, in a handful."""
+    pairs_shown: Annotated[int, Field(ge=1, le=64)] = 8
+    """Closest train/test pairs drawn in ``data/prepared/leaks/closest_pairs.png`` and listed in the report."""
+
+
 class DataConfig(_Section):
     """The ``data`` section: which source feeds ``prepare`` and how."""
 
@@ -119,7 +130,12 @@ class DataConfig(_Section):
     min_source_side: Annotated[int, Field(ge=1)] = 16
     """Shortest side of an image of the ``folder`` source (labelme crops have ``labelme.min_crop``); a smaller
     one would be blown up to ``image_size`` into blur, so it is an error naming the file."""
+    group_by: str | None = None
+    """Regular expression searched in each image's source path (relative to ``root``); the text of its named
+    group ``group`` (or of every named group ``group_*``, joined by ``-``; or else the whole match) is the unit
+    the train/test split keeps whole. Null: each source photo (folder source: each file) is its own unit."""
     seed: Annotated[int, Field(ge=0)] = 0
+    leak: LeakConfig = Field(default_factory=LeakConfig)
     train_limit: int | dict[str, int | None] | None = None
     """Cap on real train images per failure class, applied in ``prepare`` so every later stage sees the same
     budget (null: all): one number for every failure class, or per class (``{pitting: 25}``; a class not
@@ -149,6 +165,17 @@ class DataConfig(_Section):
         if not _CLASS_NAME.match(name):
             raise ValueError(f"{name!r} is not a class name (lower case letters, digits, '_')")
         return name
+
+    @field_validator("group_by")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is None:
+            return None
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+        return pattern
 
     @field_validator("classes")
     @classmethod
@@ -298,8 +325,10 @@ class GanConfig(_Section):
 class GenerateConfig(_Section):
     """The ``generate`` section: images drawn from each trained generator for the classification tasks."""
 
-    count: Annotated[int, Field(ge=1)] = 700
-    """Images per generator: the most any classification task takes (tasks use a prefix of them)."""
+    count: Annotated[int, Field(ge=1)] | Literal["auto"] = "auto"
+    """Images per generator (tasks and evaluate_gan use prefixes of them); ``auto``: the most anything reads,
+    from the class's train size (:mod:`bsgan.data.sizes`): ``tasks.target_per_class``, ``eval.fid_repeats`` x
+    train images, ``eval.turing_count``."""
     seed: Annotated[int, Field(ge=0)] = 0
     """Latent vectors are ``randn(count, latent_size)`` from this seed; row i makes image i."""
     batch_size: Annotated[int, Field(ge=1, le=4096)] = 100
@@ -314,7 +343,8 @@ class EvalConfig(_Section):
 
     fid_repeats: Annotated[int, Field(ge=1, le=100)] = 5
     """Disjoint generated sets, each the size of the class's real train set, that FID/KID are averaged over
-    (paper: 10, which needs ``generate.count`` 1300 for its 128 rust images; 5 fits the default 700). They are consecutive slices of ``data/generated``, so ``generate.count`` must cover them."""
+    (paper: 10, which needs 1300 images for its 128 rust images). They are consecutive slices of ``data/generated``,
+    so ``generate.count`` must cover them (``auto`` does)."""
     kid_subsets: Annotated[int, Field(ge=1, le=10000)] = 100
     kid_subset_size: Annotated[int, Field(ge=2)] = 50
     """Images per KID subset, capped by the smaller set; below the set sizes, so subsets differ."""
@@ -424,7 +454,10 @@ class ClassifyConfig(_Section):
     final_model: Literal["last", "best"] = "last"
     """The model that is tested: after the last epoch, or at the epoch of best validation macro F1."""
     confidence: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.95
-    """Level of the confidence intervals over repeats."""
+    """Level of the confidence intervals over repeats and of the bootstrap over test images."""
+    bootstrap_resamples: Annotated[int, Field(ge=100, le=100000)] = 2000
+    """Resamples of the test images (within each class, with replacement) in compare_tasks' paired bootstrap."""
+    bootstrap_seed: Annotated[int, Field(ge=0)] = 0
     split_seed: Annotated[int, Field(ge=0)] = 0
     """Seed of the validation split and of task-time classical augmentation (same for every task)."""
     device: Literal["auto", "cpu", "cuda"] = "auto"

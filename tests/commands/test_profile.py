@@ -58,7 +58,7 @@ def test_the_shipped_params_equal_the_cpu_profile() -> None:
 
 
 def test_unknown_profile_is_one_clear_line(tmp_path: Path) -> None:
-    with pytest.raises(ParamsError, match=r"profile 'tpu' does not exist \(available: cpu, gpu, paper, sweep\)"):
+    with pytest.raises(ParamsError, match=r"profile 'tpu' does not exist \(available: bsdata, cpu, gpu, paper, sweep\)"):
         apply_profile("tpu", tmp_path / "params.yaml")
 
 

@@ -67,6 +67,19 @@ def test_results_hold_every_seed_and_the_interval(project: Path) -> None:
     assert saved.info.train_sha256 != load_classifier(project / "models/classify/t1_original/seed1.pt").info.train_sha256
 
 
+def test_results_hold_each_seeds_prediction_for_every_test_image(project: Path) -> None:
+    result = results(project, "t4_original_classical")
+    labels = result["test_labels"]
+    assert sorted(labels) == [0] * 4 + [1] * 3 + [2] * 2
+    for repeat in result["repeats"]:
+        predicted = repeat["predictions"]
+        assert len(predicted) == len(labels)
+        right = sum(p == t for p, t in zip(predicted, labels, strict=True))
+        assert right / len(labels) == pytest.approx(repeat["scores"]["accuracy"])
+        assert sum(repeat["scores"]["confusion"][t][p] == 0 for p, t in zip(predicted, labels, strict=True)) == 0
+    assert (project / "models/classify/t2_original_gan/seed1.pt").exists()
+
+
 def test_mlflow_has_a_parent_per_task_and_a_child_per_seed(project: Path) -> None:
     mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
     runs = mlflow.search_runs(experiment_names=["classify"], output_format="list")
@@ -92,9 +105,17 @@ def test_compare_tasks_writes_tables_metrics_and_plots(project: Path) -> None:
     assert list(metrics) == TASKS
     assert {"macro_f1", "accuracy", "f1_rust", "macro_f1_ci_low", "macro_f1_p"} <= set(metrics["t4_original_classical"])
     assert metrics["t1_original"]["macro_f1_p"] is None, "the baseline is not tested against itself"
+    boot = metrics["t4_original_classical"]
+    assert boot["macro_f1_bootstrap_low"] <= boot["macro_f1"] <= boot["macro_f1_bootstrap_high"]
+    assert boot["macro_f1_bootstrap_difference_low"] <= boot["macro_f1_bootstrap_difference_high"]
+    assert 0 < boot["macro_f1_bootstrap_p"] <= 1 and boot["macro_f1_verdict_p"] >= boot["macro_f1_p"]
+    assert metrics["t1_original"]["macro_f1_bootstrap_p"] is None
     table = (project / "reports/classify/tasks.md").read_text()
+    assert "### Seed noise and test-set noise (paired bootstrap over test images, 2000 resamples" in table
+    assert "test-set CI of difference, p" in table
     assert "| 6 classical on (original + GAN) |" in table and "rust F1" in table and "baseline" in table
-    assert len((project / "reports/classify/tasks.csv").read_text().splitlines()) == 1 + 6 * (4 + 3 * 3)
+    csv_lines = (project / "reports/classify/tasks.csv").read_text().splitlines()
+    assert len(csv_lines) == 1 + 6 * (4 + 3 * 3) and "bootstrap_difference_low" in csv_lines[0]
     for picture in ("macro_f1.png", "f1_per_class.png", "confusion_t3_gan_only.png"):
         with Image.open(project / "reports/classify" / picture) as image:
             assert image.width > 200

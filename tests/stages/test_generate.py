@@ -12,6 +12,7 @@ from PIL import Image
 from torchvision.transforms.v2.functional import pil_to_tensor
 
 from bsgan.cli import main
+from bsgan.data.manifest import ManifestRow, write_manifest
 from bsgan.data.prepared import read_image_set
 from bsgan.models.dcgan.generator_file import load_generator, save_generator
 from bsgan.models.dcgan.latent import latent_batch
@@ -65,3 +66,19 @@ def test_a_missing_generator_is_one_clear_line(project: Path, capsys: pytest.Cap
     err = capsys.readouterr().err.strip()
     assert err.startswith("bsgan generate: error: models/gan/pitting-original/generator.pt: not found")
     assert "\n" not in err
+
+
+def test_count_auto_covers_the_fid_sets_of_the_real_train_set(write_params: Callable[..., Path],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_params({"generate": GENERATE | {"count": "auto"}, "gan": {"device": "cpu"},
+                         "tasks": {"target_per_class": 5}, "eval": {"fid_repeats": 3, "turing_count": 2}}).parent
+    (root / "data/prepared").mkdir(parents=True)
+    rows = [ManifestRow(f"train/rust/{i}.png", "rust", "train", f"p{i}.jpg", None, None, None, None, "") for i in range(4)]
+    write_manifest([*rows, ManifestRow("test/rust/0.png", "rust", "test", "q.jpg", None, None, None, None, "")],
+                   root / "data/prepared/manifest.csv")
+    (root / "models/gan/rust-original").mkdir(parents=True)
+    save_generator(Generator(32, 100, 0.0625), 32, 0.0625, root / "models/gan/rust-original/generator.pt")
+    monkeypatch.chdir(root)
+    assert main(["generate", "--class", "rust", "--source", "original"]) == 0
+    info = json.loads((root / "data/generated/rust-original/generator.json").read_text())
+    assert info["count"] == 12, "eval.fid_repeats 3 x 4 rust train images, more than tasks.target_per_class 5"

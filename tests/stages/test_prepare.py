@@ -30,14 +30,18 @@ def test_synthetic_prepare_writes_images_manifest_sheets_and_counts(write_params
     out = params.parent / "prepared"
 
     counts = json.loads((params.parent / "metrics.json").read_text())
-    assert counts == {"test": {"intact": 4, "pitting": 3, "rust": 2}, "train": {"intact": 10, "pitting": 6, "rust": 5}}
+    assert {split: counts[split] for split in ("train", "test")} == {
+        "test": {"intact": 4, "pitting": 3, "rust": 2}, "train": {"intact": 10, "pitting": 6, "rust": 5}}
+    assert counts["leaks"]["shared_groups"] == 0 and counts["leaks"]["near_duplicate_pairs"] == 0
+    assert (out / "leaks" / "closest_pairs.png").exists()
     assert len(list((out / "train" / "pitting").glob("*.png"))) == 6
 
     with (out / "manifest.csv").open() as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 30
     first = rows[0]
-    assert set(first) == {"file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256"}
+    assert set(first) == {"file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256",
+                          "group"}
     assert hashlib.sha256((out / first["file"]).read_bytes()).hexdigest() == first["sha256"]
     assert Image.open(out / first["file"]).size == (32, 32)
 
@@ -164,6 +168,9 @@ def test_bad_labelme_input_fails_cleanly_and_keeps_the_previous_output(
         ({"data": {"source": "folder", "train_limit": {"rust": 3}}},
          "data.train_limit.rust: no failure class 'rust' in the data (failure classes: pitting)"),
         ({"data": {"train_limit": {"pitting": -1}}}, "data.train_limit: pitting: must be a whole number of images >= 1"),
+        ({"data": {"source": "folder", "group_by": "KGT"}}, "data.group_by: 'KGT' matches none of the 14 source files"),
+        ({"data": {"source": "folder", "group_by": "^(?P<group>[^/]+)/"}},
+         "data.test_fraction: 2 groups (source photos or data.group_by units) cannot be split into 4 folds"),
         ({"data": {"synthetic": {"counts": {"rust": {"train": 2, "test": 0}, "intact": {"train": 2, "test": 2}}}}},
          "data.synthetic.counts.rust.test"),
     ],
@@ -194,3 +201,29 @@ def test_a_class_with_no_test_images_is_an_error(
             (presplit / split / cls).symlink_to(folder_root / cls, target_is_directory=True)
     assert run_prepare(write_params({"data": {"source": "folder", "root": str(presplit)}})) == 2
     assert "class 'pitting' has no test images" in capsys.readouterr().err
+
+
+def test_group_by_sets_the_manifest_group_of_folder_images(write_params: Callable[..., Path], folder_root: Path) -> None:
+    # the same index in both class folders is one "place" here: 8 places, 14 images
+    params = write_params({"data": {"source": "folder", "root": str(folder_root), "group_by": r"(?P<group>\d+)\.png"}})
+    assert run_prepare(params) == 0
+    with (params.parent / "prepared" / "manifest.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    splits: dict[str, set[str]] = {}
+    for row in rows:
+        splits.setdefault(row["group"], set()).add(row["split"])
+    assert sorted(splits) == [str(i) for i in range(8)] and all(len(seen) == 1 for seen in splits.values())
+
+
+def test_the_same_images_in_both_given_splits_are_reported_as_leaks(
+    write_params: Callable[..., Path], folder_root: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    presplit = folder_root.parent / "presplit"
+    for split in ("train", "test"):
+        for cls in ("Pitting", "intact"):
+            (presplit / split).mkdir(parents=True, exist_ok=True)
+            (presplit / split / cls).symlink_to(folder_root / cls, target_is_directory=True)
+    assert run_prepare(write_params({"data": {"source": "folder", "root": str(presplit)}})) == 0
+    leaks = json.loads((presplit.parent / "metrics.json").read_text())["leaks"]
+    assert leaks["test_images_with_near_duplicate"] == 14 and leaks["closest_hash_distance"] == 0
+    assert "leak check: 0 group(s) in both splits, 14 near-duplicate train/test pair(s)" in caplog.text

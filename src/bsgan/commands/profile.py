@@ -1,4 +1,5 @@
-"""``bsgan profile NAME``: write a named settings profile (``cpu``, ``paper``, ``gpu``, ``sweep``) into params.yaml.
+"""``bsgan profile NAME``: write a named settings profile (``cpu``, ``paper``, ``gpu``, ``sweep``, ``bsdata``) into
+params.yaml.
 
 Every value the profile changes is printed as ``key: old -> new``; comments and all other keys of
 params.yaml are kept. The result is validated before it is written, so a bad profile changes nothing.

@@ -22,6 +22,7 @@ class ManifestRow:
         source: The photo or generated scene (prepare), or the prepared image (augment).
         box_left, box_top, box_right, box_bottom: Crop box in the source, empty if none.
         sha256: Hash of the PNG file's bytes.
+        group: The split unit (``data.group_by``; the source photo by default): no group is in both splits.
         budget_rank: Under ``data.train_limit``, a capped class's train image's place in its class's
             seeded draw order (a budget of N keeps ranks 0..N-1); ``None`` elsewhere. The column is
             written only when some row has one, so manifests without a limit keep their bytes.
@@ -36,10 +37,11 @@ class ManifestRow:
     box_right: int | None
     box_bottom: int | None
     sha256: str
+    group: str = ""
     budget_rank: int | None = None
 
 
-_COLUMNS = ["file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256"]
+_COLUMNS = ["file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256", "group"]
 _RANKED_COLUMNS = [*_COLUMNS, "budget_rank"]
 _INTEGER_FIELDS = ("box_left", "box_top", "box_right", "box_bottom", "budget_rank")
 

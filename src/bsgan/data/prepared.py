@@ -42,7 +42,8 @@ def write_images(samples: list[Sample], root: Path, ranks: Sequence[int | None] 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         box = sample.box or (None, None, None, None)
-        rows.append(ManifestRow(relative, sample.label, sample.split, sample.source, *box, sha256(data), rank))
+        rows.append(ManifestRow(relative, sample.label, sample.split, sample.source, *box, sha256(data),
+                                sample.group or sample.source, rank))
     return rows
 
 

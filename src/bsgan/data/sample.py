@@ -24,7 +24,9 @@ class Sample:
             into test.
         box: Crop box in the source image, or ``None`` when the whole image was used.
         split: ``"train"``/``"test"`` when the source already decides it (pre-split folders,
-            the synthetic generator), else ``None`` and the prepare stage assigns one by source.
+            the synthetic generator), else ``None`` and the prepare stage assigns one by group.
+        group: The unit the split keeps whole (``data.group_by``, e.g. one spindle position photographed
+            again and again); ``None`` until the prepare stage sets it (then ``source`` by default).
     """
 
     image: Image.Image
@@ -32,3 +34,4 @@ class Sample:
     source: str
     box: Box | None = None
     split: Split | None = None
+    group: str | None = None

@@ -64,8 +64,27 @@ def header(facts: Header) -> str:
             "[runs in MLflow](#runs-in-mlflow)\n")
 
 
+def leak_section(leaks: Mapping[str, Any], pairs: list[Mapping[str, str]], picture: str) -> str:
+    """The leak check's counts, its closest train/test pairs and their picture."""
+    found = leaks["shared_groups"] or leaks["near_duplicate_pairs"]
+    verdict = ("**Warning: the test split is not independent of the train split; test scores may be optimistic.**"
+               if found else "Nothing found: no group in both splits, no near-duplicate train/test pair.")
+    rows = [["groups (data.group_by units, else source photos) in both splits", str(leaks["shared_groups"])],
+            [f"near-duplicate train/test pairs (pHash ≤ {leaks['max_hash_distance']} bits apart)",
+             str(leaks["near_duplicate_pairs"])],
+            ["test images with a near duplicate in train", str(leaks["test_images_with_near_duplicate"])],
+            ["closest pair (bits apart of 64)", "–" if leaks["closest_hash_distance"] is None
+             else str(leaks["closest_hash_distance"])]]
+    closest = _table(["test image", "closest train image", "classes", "bits apart"],
+                     [[p["test"], p["train"], f"{p['test_class']} / {p['train_class']}", p["distance"]] for p in pairs])
+    return (f"### Leak check\n\n{verdict}\n\n{_table(['check', 'count'], rows)}\n"
+            f"Closest train/test pairs (unrelated images differ in about 32 of 64 bits):\n\n{closest}\n"
+            f"![closest train/test pairs]({picture})\n")
+
+
 def data_section(counts: Mapping[str, Mapping[str, int]], augmented: Mapping[str, int], sheets: list[tuple[str, str]]) -> str:
     """Counts per class and split (plus the classical set's size) and the real train contact sheets."""
+    counts = {split: counts[split] for split in ("train", "test") if split in counts}
     classes = sorted({label for split in counts.values() for label in split})
     rows = [[label, str(counts.get("train", {}).get(label, 0)), str(counts.get("test", {}).get(label, 0)),
              str(augmented[label]) if label in augmented else "–"] for label in classes]

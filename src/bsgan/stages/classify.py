@@ -4,10 +4,11 @@ The task's train set is composed per its ``tasks.definitions`` entry (:mod:`bsga
 validation share of each class's real train images is held out; the test set is always the real test
 split. Seeds ``0..repeats-1`` fix each repeat's initialisation and batch order.
 
-Writes ``models/classify/<task>/``: ``results.json`` (composition, every repeat's test scores, mean,
-std and confidence interval of every metric) and ``seed<N>.pt`` per repeat: a self-describing classifier
-file (:mod:`bsgan.models.classifier.classifier_file`) that ``bsgan predict`` and ``bsgan export`` load
-without ``params.yaml``. MLflow: experiment
+Writes ``models/classify/<task>/``: ``results.json`` (composition, the test images' class indices, every
+repeat's test scores and per-image predictions (for the bootstrap over test images), mean, std and
+confidence interval of every metric) and ``seed<N>.pt`` per repeat: a self-describing classifier file
+(:mod:`bsgan.models.classifier.classifier_file`) that ``bsgan predict`` and ``bsgan export`` load without
+``params.yaml``. MLflow: experiment
 ``classify``, a parent run per task with the aggregate and a child run per repeat with its curves,
 scores, confusion matrix and model. Finished repeats stay in ``checkpoints/classify/<task>/`` under a
 fingerprint of the task's exact images and settings: a killed run goes on where it stopped, more
@@ -145,7 +146,8 @@ def crop_side(prepared: Path) -> int | None:
 
 def fingerprint(params: Params, name: str, data: TaskData) -> str:
     """What a repeat's result depends on: the training settings and the exact images."""
-    settings = params.classify.model_dump(mode="json", exclude={"repeats", "device", "confidence", "workers"})
+    settings = params.classify.model_dump(mode="json", exclude={"repeats", "device", "confidence", "workers",
+                                                                    "bootstrap_resamples", "bootstrap_seed"})
     # the file format too: repeats saved in an older format are trained again, not copied on
     digest = hashlib.sha256(json.dumps([settings, name, data.classes, CLASSIFIER_FORMAT], sort_keys=True).encode())
     for part in (data.train, data.val, data.test):
@@ -243,15 +245,18 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
         save_classifier(trained.network, info, work / f"seed{child.seed}.pt")
         child.finish(trained.scores, data.classes, work / f"seed{child.seed}.pt")
         write_json({"seed": child.seed, "epoch": trained.epoch, "seconds": round(seconds, 2), "run_id": child.run_id,
-                    "scores": trained.scores}, work / f"seed{child.seed}.json")
+                    "scores": trained.scores, "predictions": trained.predictions}, work / f"seed{child.seed}.json")
         log.info("%s seed %d: macro F1 %.3f, accuracy %.3f (%.0f s)", name, child.seed, trained.scores["macro_f1"],
                  trained.scores["accuracy"], seconds)
 
-    pending = [seed for seed in range(config.repeats) if not (work / f"seed{seed}.json").exists()]
+    # a repeat finished before per-image predictions were kept is trained again
+    pending = [seed for seed in range(config.repeats)
+               if not (work / f"seed{seed}.json").exists() or "predictions" not in read_json(work / f"seed{seed}.json")]
     train_seeds(data, config, pending, runs, keep, name)
     repeats = [read_json(work / f"seed{seed}.json") for seed in range(config.repeats)]
 
     result = {"task": name, "title": params.tasks.definitions[name].title, "classes": data.classes,
+              "test_labels": data.test.labels.tolist(),
               "composition": data.composition, "generators": training_runs, "parent_run_id": runs.parent_id,
               "summary": summary(repeats, data.classes, config.confidence), "repeats": repeats}
     with atomic_directory(args.out / name) as staging:

@@ -3,7 +3,8 @@
 Reads every task's ``models/classify/<task>/results.json`` and writes:
 
 - ``metrics/classify.json`` (DVC metric): per task the macro scores, accuracy and per-class F1 (means
-  over seeds), the macro F1 interval and its paired p-value against ``tasks.baseline``;
+  over seeds), the macro F1 interval and its paired p-value against ``tasks.baseline``, and the paired
+  bootstrap over test images (``<metric>_bootstrap_*``: test-set interval, interval of the difference, p);
 - ``reports/classify/``: ``tasks.md`` and ``tasks.csv`` (every metric: mean, std, interval, relative
   change, paired t-test and Wilcoxon p), ``macro_f1.png`` (means with intervals), ``f1_per_class.png``
   and one summed confusion matrix per task;
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     tasks = params.tasks
     results, classes = load_results(args.results, tasks)
-    comparison = compare_tasks(results, tasks.baseline, params.classify.confidence)
+    comparison = compare_tasks(results, tasks.baseline, params.classify.confidence,
+                               params.classify.bootstrap_resamples, params.classify.bootstrap_seed)
     titles = {task: result["title"] for task, result in results.items()}
     table = to_markdown(comparison, titles, classes, params.classify.confidence)
     with atomic_directory(args.out) as staging:

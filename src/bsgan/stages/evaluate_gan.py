@@ -120,6 +120,10 @@ def summarise(spreads: dict[str, dict[str, Spread]], sets: int, set_size: int) -
 
 def judge(real: RealSets, sets: list[torch.Tensor], config: EvalConfig) -> dict[str, Any]:
     """FID and KID of generated feature sets against both references, mean and std over the sets."""
+    smallest = min(len(sets[0]), *(len(reference) for reference in real.references.values()))
+    if config.kid_subset_size > smallest:
+        log.info("%s: eval.kid_subset_size %d capped to %d, the smallest set compared (KID subsets then hold "
+                 "whole sets)", real.label, config.kid_subset_size, smallest)
     spreads = {name: fidelity_over_sets(reference, sets, config.kid_subsets, config.kid_subset_size, config.seed)
                for name, reference in real.references.items()}
     return summarise(spreads, len(sets), len(sets[0]))
@@ -165,7 +169,11 @@ def evaluate_generator(real: RealSets, generated_dir: Path, config: EvalConfig, 
     shutil.copy(generated_dir / "interpolation.png", out / "interpolation.png")
 
     fake_files = [path for _, path in read_image_set(generated_dir, "train")]
-    page, key = make_sheet(real.train_files, fake_files, config.turing_count, config.seed,
+    turing_count = min(config.turing_count, len(real.train_files), len(fake_files))
+    if turing_count < config.turing_count:
+        log.info("%s: eval.turing_count %d capped to %d, the real train images there are", name, config.turing_count,
+                 turing_count)
+    page, key = make_sheet(real.train_files, fake_files, turing_count, config.seed,
                            f"Real or generated? {real.label}", name)
     (out / "turing.html").write_text(page, encoding="utf-8")
     write_json(key, out / "turing.key.json")

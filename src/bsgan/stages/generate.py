@@ -17,12 +17,13 @@ from torchvision.transforms.v2.functional import to_pil_image
 
 from bsgan.config import GenerateConfig, load_params
 from bsgan.data.images import sha256
-from bsgan.data.prepared import write_image_set
+from bsgan.data.prepared import read_image_set, write_image_set
 from bsgan.data.sample import Sample
+from bsgan.data.sizes import generated_count
 from bsgan.errors import InputDataError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
-from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, generator_name
+from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, Layout, generator_name
 from bsgan.models.dcgan.generator_file import load_generator
 from bsgan.models.dcgan.interpolation import interpolation_figure, interpolation_rows
 from bsgan.models.dcgan.latent import latent_batch
@@ -39,12 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("data/generated"), help="generated image sets")
 
 
-def generate(generator_file: Path, label: str, config: GenerateConfig, out: Path, device: torch.device) -> int:
-    """Write ``config.count`` images of ``label`` and the interpolation strips into ``out``."""
+def generate(generator_file: Path, label: str, config: GenerateConfig, count: int, out: Path,
+             device: torch.device) -> int:
+    """Write ``count`` images of ``label`` and the interpolation strips into ``out``."""
     generator = load_generator(generator_file, device)
     name = generator_file.parent.name
-    latents = latent_batch(max(config.count, 2 * config.interpolation_pairs), generator.latent_size, config.seed)
-    images = generate_images(generator, latents[: config.count], config.batch_size)
+    latents = latent_batch(max(count, 2 * config.interpolation_pairs), generator.latent_size, config.seed)
+    images = generate_images(generator, latents[:count], config.batch_size)
     samples = [
         Sample(to_pil_image(image), label, f"{name}/seed{config.seed}/z{index:05d}", None, "train")
         for index, image in enumerate(images)
@@ -60,7 +62,7 @@ def generate(generator_file: Path, label: str, config: GenerateConfig, out: Path
                 "generator_sha256": sha256(generator_file.read_bytes()),
                 "class": label,
                 "seed": config.seed,
-                "count": config.count,
+                "count": count,
                 "latent_size": generator.latent_size,
                 "interpolation": config.interpolation,
             },
@@ -75,5 +77,12 @@ def run(args: argparse.Namespace) -> None:
     generator_file = args.models / name / GENERATOR_FILE
     if not generator_file.exists():
         raise InputDataError(f"{generator_file}: not found (run `bsgan train-gan --class {args.label} --source {args.source}` first)")
-    count = generate(generator_file, args.label, params.generate, args.out / name, torch_device(params.gan.device))
+    train_size = 0
+    if params.generate.count == "auto":  # only then does the real train set's size matter
+        prepared = Layout.of(args.params).prepared
+        train_size = sum(1 for row, _ in read_image_set(prepared, "train") if row.label == args.label)
+    wanted = generated_count(params, args.label, train_size)
+    log.info("%s: %d images (%s)", name, wanted.count, wanted.reason)
+    count = generate(generator_file, args.label, params.generate, wanted.count, args.out / name,
+                     torch_device(params.gan.device))
     log.info("%s: wrote %d images to %s", name, count, args.out / name)

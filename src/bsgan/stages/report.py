@@ -10,6 +10,7 @@ MLflow runs. Reads only what earlier stages wrote; the training curves are drawn
 from __future__ import annotations
 
 import argparse
+import csv
 import logging
 import os
 import subprocess
@@ -32,16 +33,8 @@ from bsgan.models.dcgan.collapse import find_collapse
 from bsgan.profiles import available_profiles, profile_differences
 from bsgan.report.curves import read_columns, training_figure
 from bsgan.report.html import to_html
-from bsgan.report.sections import (
-    GeneratorPictures,
-    Header,
-    RunLink,
-    data_section,
-    gan_section,
-    header,
-    tasks_section,
-    tracking_section,
-)
+from bsgan.report.sections import (GeneratorPictures, Header, RunLink, data_section, gan_section, header, leak_section,
+                                   tasks_section, tracking_section)
 from bsgan.report.verdict import caveat, verdicts
 from bsgan.stage_times import pipeline_times
 from bsgan.tracking import find_runs, git_commit, latest_run_tagged
@@ -146,12 +139,19 @@ def run_links(project: Path, params: Params, results: dict[str, dict[str, Any]],
     return links, compare
 
 
+def leak_pairs() -> list[dict[str, str]]:
+    """The leak check's closest train/test pairs, as prepare listed them."""
+    with Path("data/prepared/leaks/closest_pairs.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project, out = args.params.parent, args.out
     results, classes = load_results(Path("models/classify"), params.tasks)
     baseline, confidence = params.tasks.baseline, params.classify.confidence
-    comparison = compare_tasks(results, baseline, confidence)
+    comparison = compare_tasks(results, baseline, confidence, params.classify.bootstrap_resamples,
+                               params.classify.bootstrap_seed)
     titles = {task: result["title"] for task, result in results.items()}
     counts = read_json(Path("metrics/prepare.json"))
     augmented = read_json(Path("metrics/augment.json"))["train"]
@@ -167,6 +167,7 @@ def run(args: argparse.Namespace) -> None:
         markdown = "\n".join([
             header(facts),
             data_section(counts, augmented, sheets),
+            leak_section(counts["leaks"], leak_pairs(), relative(Path("data/prepared/leaks/closest_pairs.png"), out)),
             gan_section(fidelity_markdown(table_rows(read_json(Path("metrics/gan.json")))), generators),
             tasks_section(comparison, titles, {t: r["composition"] for t, r in results.items()}, classes, baseline,
                           tasks_markdown(comparison, titles, classes, confidence),

@@ -46,6 +46,9 @@ class ClassifierTraining(pl.LightningModule):
         self.val_f1 = MulticlassF1Score(n, average="macro", zero_division=0)
         self.test_collection = score_collection(n)
         self.test_scores: dict[str, Any] = {}
+        self.test_predictions: list[int] = []
+        """Predicted class index of every test image, in the test set's order (for the bootstrap over test images)."""
+        self._test_batches: list[torch.Tensor] = []
         self.register_buffer("loss_sum", torch.zeros(()), persistent=False)
         self.register_buffer("loss_count", torch.zeros((), dtype=torch.long), persistent=False)
 
@@ -83,10 +86,14 @@ class ClassifierTraining(pl.LightningModule):
 
     def test_step(self, batch: Batch, batch_idx: int) -> None:
         images, labels = batch
-        self.test_collection.update(self(images).argmax(1), labels)
+        predicted = self(images).argmax(1)
+        self.test_collection.update(predicted, labels)
+        self._test_batches.append(predicted.detach().cpu())
 
     def on_test_epoch_end(self) -> None:
         self.test_scores = scores(self.test_collection.compute(), self.classes)
+        self.test_predictions = torch.cat(self._test_batches).tolist() if self._test_batches else []
+        self._test_batches = []
         self.test_collection.reset()
 
     def configure_optimizers(self) -> torch.optim.Optimizer:

@@ -58,6 +58,8 @@ class TrainedClassifier:
     """Test scores (:func:`bsgan.metrics.classification.scores`) of the final model."""
     epoch: int
     """Epoch (1-based) of the model that was tested."""
+    predictions: list[int]
+    """Predicted class index of every test image, in the order of ``test``."""
 
 
 def make_trainer(config: ClassifyConfig, epochs: int, logger: Logger | bool = False,
@@ -103,4 +105,4 @@ def train_classifier(train: LabelledImages, val: LabelledImages | None, test: La
             model.load_state_dict(state["state_dict"])
             epoch = int(state["epoch"]) + 1
         trainer.test(model, batches(test, config.batch_size), verbose=False)
-    return TrainedClassifier(network.cpu().eval(), model.test_scores, epoch)
+    return TrainedClassifier(network.cpu().eval(), model.test_scores, epoch, model.test_predictions)
