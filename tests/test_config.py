@@ -74,7 +74,7 @@ def test_configs_are_frozen() -> None:
          "params.yaml: tasks.definitions.t1.parts.0.count: must be a number >= 0, 'all' or 'fill' (got -3)"),
         ({"tune": {"space": {"k_d": {"low": 1.5, "high": 1}}}}, "params.yaml: tune.space: k_d: low must be below high"),
         ({"data": {"classes": "pitting"}}, "params.yaml: data.classes: Input should be a valid list"),
-        ({"eval": {"fid_repeats": 6}}, ("params.yaml: eval.fid_repeats: 6 sets of 128 rust images (its train set) "
+        ({"eval": {"fid_repeats": 6}, "generate": {"count": 700}}, ("params.yaml: eval.fid_repeats: 6 sets of 128 rust images (its train set) "
                                         "need generate.count >= 768 (got 700); raise generate.count or lower "
                                         "eval.fid_repeats")),
     ],

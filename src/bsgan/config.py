@@ -611,18 +611,21 @@ class Params(_Section):
     def _generated_sets_cover_fid_repeats(self) -> Params:
         """With the synthetic source the train counts are known here: fail before any stage runs, not after
         minutes of featurising (other sources are checked when ``evaluate_gan`` starts)."""
-        if self.data.source != "synthetic":
+        if self.data.source != "synthetic" or self.generate.count == "auto":  # auto covers them by construction
             return self
+        limit = self.data.train_limit
         for label in self.gan.classes:
             if label in self.data.synthetic.counts:
-                check_fid_sets(self, label, self.data.synthetic.counts[label].train)
+                train = self.data.synthetic.counts[label].train
+                cap = limit.get(label) if isinstance(limit, dict) else limit
+                check_fid_sets(self, label, train if cap is None else min(train, cap))
         return self
 
 
 def check_fid_sets(params: Params, label: str, train_images: int) -> None:
     """``eval.fid_repeats`` sets of the class's train-set size must fit into ``generate.count`` images."""
     needed = params.eval.fid_repeats * train_images
-    if needed > params.generate.count:
+    if params.generate.count != "auto" and needed > params.generate.count:
         raise ValueError(
             f"eval.fid_repeats: {params.eval.fid_repeats} sets of {train_images} {label} images (its train set) need "
             f"generate.count >= {needed} (got {params.generate.count}); raise generate.count or lower eval.fid_repeats")
