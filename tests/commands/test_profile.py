@@ -67,3 +67,18 @@ def test_profile_differences_tell_which_profile_params_are() -> None:
     assert profile_differences("cpu", shipped) == [], "params.yaml ships the cpu profile"
     paper = profile_differences("paper", shipped)
     assert "gan.loops: 1200 -> 30000" in paper and "data.image_size: 32 -> 96" in paper
+
+
+def test_the_paper_profile_is_the_papers_dcgan_with_every_few_shot_option_off(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    params.write_text((PROJECT / "params.yaml").read_text())
+    text = params.read_text()
+    for key, value in (("ema", "0.99"), ("ada_target", "0.6"), ("pretrain_loops", "300"), ("freeze_d", "1"),
+                       ("classical_from_original", "true")):  # whatever the CPU default turns on ...
+        text = text.replace(f"\n  {key}: ", f"\n  {key}: {value}  # was: ", 1)
+    params.write_text(text)
+    assert load_params(params).gan.ema == 0.99
+
+    apply_profile("paper", params)
+    gan = load_params(params).gan  # ... the paper profile switches off
+    assert (gan.ema, gan.ada_target, gan.pretrain_loops, gan.freeze_d, gan.classical_from_original) == (0, 0, 0, 0, False)

@@ -34,7 +34,7 @@ class ReferenceClassifier:
     @torch.no_grad()
     def gan_test(self, images: torch.Tensor, label: str, batch_size: int = 256) -> float:
         """Share of ``(N, 3, H, W)`` uint8 ``images`` predicted as ``label``."""
-        device = next(self.network.parameters()).device
+        device = next(self.network.parameters(), torch.empty(0)).device
         hits = sum(int((self.network(chunk.to(device).float() / 127.5 - 1.0).argmax(1) == self.classes.index(label))
                        .sum()) for chunk in images.split(batch_size))
         return hits / len(images)
