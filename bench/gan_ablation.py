@@ -8,7 +8,8 @@ the yardstick), and precision/recall/density/coverage. Seconds per generator inc
 
 Run after ``dvc repro prepare augment``, one thread per process:
 
-    OMP_NUM_THREADS=1 python bench/gan_ablation.py --class pitting --options default ema ada pretrain
+    OMP_NUM_THREADS=1 python bench/gan_ablation.py --class pitting --loops 600 \
+        --options default+ema pretrain_freezed+ema ada+ema
 
 writes ``bench/results/gan_ablation/<class>.{json,md}`` and one ``<class>-<option>.png`` sample grid
 each. Results already in the JSON are kept (``--force`` retrains), so options can be added run by run.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,25 +26,26 @@ from typing import Any
 
 import torch
 
+from bsgan.config import GanConfig, load_params
+from bsgan.data.tensors import load_class_bytes, load_class_images
+from bsgan.metrics.features import cached_features, extract
+from bsgan.metrics.fidelity import fidelity_over_sets
+from bsgan.metrics.gan_test import reference_classifier
+from bsgan.metrics.inception import InceptionFeatures
+from bsgan.metrics.prdc import prdc
+from bsgan.models.dcgan.latent import latent_batch
+from bsgan.models.dcgan.lightning_model import DCGAN
+from bsgan.models.dcgan.pretrain import pretrained_state
+from bsgan.models.dcgan.progress import sample_grid
+from bsgan.models.dcgan.sampling import generate_images
+from bsgan.models.dcgan.training import fit
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from bsgan.config import GanConfig, load_params  # noqa: E402
-from bsgan.data.tensors import load_class_bytes, load_class_images  # noqa: E402
-from bsgan.metrics.features import cached_features, extract  # noqa: E402
-from bsgan.metrics.fidelity import fidelity_over_sets  # noqa: E402
-from bsgan.metrics.gan_test import reference_classifier  # noqa: E402
-from bsgan.metrics.inception import InceptionFeatures  # noqa: E402
-from bsgan.metrics.prdc import prdc  # noqa: E402
-from bsgan.models.dcgan.latent import latent_batch  # noqa: E402
-from bsgan.models.dcgan.lightning_model import DCGAN  # noqa: E402
-from bsgan.models.dcgan.pretrain import pretrained_state  # noqa: E402
-from bsgan.models.dcgan.progress import sample_grid  # noqa: E402
-from bsgan.models.dcgan.sampling import generate_images  # noqa: E402
-from bsgan.models.dcgan.training import fit  # noqa: E402
-
 OPTIONS: dict[str, dict[str, Any]] = {
     "default": {},
+    "default+ema": {"ema": 0.99},
+    "pretrain_freezed+ema": {"ema": 0.99, "pretrain_loops": 300, "freeze_d": 1},
+    "ada+ema": {"ema": 0.99, "ada_target": 0.6},
     "ema": {"ema": 0.99},
     "ada": {"ada_target": 0.6},
     "pretrain": {"pretrain_loops": 1200},
@@ -54,7 +55,9 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "ema_pretrain": {"ema": 0.99, "pretrain_loops": 1200},
     "ema_ada": {"ema": 0.99, "ada_target": 0.6},
 }
-"""Overrides of the ``gan`` params per option; ``default`` is today's CPU default."""
+"""Overrides of the ``gan`` params per option; ``default`` is today's CPU default. An option with ``ema`` is also
+judged through its trained (not averaged) generator as ``<option>/trained``: EMA does not change training, so
+``default+ema/trained`` is ``default``."""
 
 
 def train(images: torch.Tensor, intact: torch.Tensor, config: GanConfig, label: str, cache: Path) -> DCGAN:
@@ -68,25 +71,28 @@ def train(images: torch.Tensor, intact: torch.Tensor, config: GanConfig, label: 
     return model
 
 
-def judge(model: DCGAN, label: str, sets: int, args: argparse.Namespace, network: InceptionFeatures,
+def judge(generator: torch.nn.Module, model: DCGAN, label: str, sets: int, args: argparse.Namespace,
+          network: InceptionFeatures,
           real: dict[str, torch.Tensor], reference: Any, k: int) -> dict[str, Any]:
     size = len(real["train"])
-    images = generate_images(model.sampler, latent_batch(sets * size, model.config.latent_size, 0))
+    images = generate_images(generator, latent_batch(sets * size, model.config.latent_size, 0))
     features = extract(network, images).double()
     spread = fidelity_over_sets(real["train"], [features[i * size:(i + 1) * size] for i in range(sets)],
                                 100, 50, 0)
     scores = [prdc(real["train"], features[i * size:(i + 1) * size], k) for i in range(sets)]
     return {"fid": spread["fid"].mean, "fid_std": spread["fid"].std, "kid": spread["kid"].mean,
             "gan_test": reference.gan_test(images, label),
-            **{name: sum(getattr(s, name) for s in scores) / sets for name in ("precision", "recall", "density", "coverage")}}
+            **{name: sum(getattr(s, name) for s in scores) / sets
+               for name in ("precision", "recall", "density", "coverage")}}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--class", dest="label", default="pitting")
     parser.add_argument("--options", nargs="+", choices=sorted(OPTIONS), default=["default"])
-    parser.add_argument("--sets", type=int, default=2, help="generated sets of the train set's size per option")
+    parser.add_argument("--sets", type=int, default=1, help="generated sets of the train set's size per option")
     parser.add_argument("--force", action="store_true")
+    parser.add_argument("--loops", type=int, default=0, help="gan.loops for every option (0: params.yaml's)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/gan_ablation")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -103,30 +109,42 @@ def main() -> None:
     results: dict[str, Any] = json.loads(table.read_text()) if table.exists() else {}
     floor = fidelity_over_sets(real["train"], [real["test"]], 100, 50, 0)
     results["real_test"] = {"fid": floor["fid"].mean, "kid": floor["kid"].mean,
-                            "gan_test": reference.gan_test(load_class_bytes(prepared, args.label, "test")[0], args.label),
+                            "gan_test": reference.gan_test(load_class_bytes(prepared, args.label, "test")[0],
+                                                           args.label),
                             **prdc(real["train"], real["test"], params.eval.prdc_k).as_dict()}
     for option in args.options:
         if option in results and not args.force:
             continue
-        config = params.gan.model_copy(update={**OPTIONS[option], "eval_every": 0})
+        loops = {"loops": args.loops} if args.loops else {}
+        config = params.gan.model_copy(update={**loops, **OPTIONS[option], "eval_every": 0})
         config = GanConfig.model_validate(config.model_dump())
         start = time.perf_counter()
         model = train(images, intact, config, args.label, cache / "gan_pretrain")
         seconds = time.perf_counter() - start
         sample_grid(model).save(args.out / f"{args.label}-{option}.png")
-        results[option] = {"overrides": OPTIONS[option], "seconds": seconds,
-                           **judge(model, args.label, args.sets, args, network, real, reference, params.eval.prdc_k)}
+        judged = {option: model.sampler} | ({f"{option}/trained": model.generator} if config.ema else {})
+        for name, generator in judged.items():
+            results[name] = {"overrides": OPTIONS[option], "loops": config.loops, "seconds": seconds,
+                             **judge(generator, model, args.label, args.sets, args, network, real, reference,
+                                     params.eval.prdc_k)}
         table.write_text(json.dumps(results, indent=1))
         print(option, json.dumps(results[option]), flush=True)
+        if config.ema:
+            grid = sample_grid(model)  # the trained generator's grid beside the average's
+            model.generator_ema = None
+            sample_grid(model).save(args.out / f"{args.label}-{option}-trained.png")
+            grid.save(args.out / f"{args.label}-{option}.png")
     (args.out / f"{args.label}.md").write_text(to_markdown(results, args.label))
     print(to_markdown(results, args.label))
 
 
 def to_markdown(results: dict[str, Any], label: str) -> str:
-    lines = [f"| {label}: option | FID vs train | KID×10³ | GAN-test | precision | recall | density | coverage | s/generator |",
+    lines = [(f"| {label}: option | FID vs train | KID×10³ | GAN-test | precision | recall | density | coverage "
+              "| s/generator |"),
              "|---|---|---|---|---|---|---|---|---|"]
     for option, r in results.items():
-        lines.append(f"| {option} | {r['fid']:.1f} | {r['kid'] * 1000:.1f} | {r['gan_test']:.2f} | {r['precision']:.2f} | "
+        lines.append(f"| {option} | {r['fid']:.1f} | {r['kid'] * 1000:.1f} | {r['gan_test']:.2f} | "
+                     f"{r['precision']:.2f} | "
                      f"{r['recall']:.2f} | {r['density']:.2f} | {r['coverage']:.2f} | {r.get('seconds', 0):.0f} |")
     return "\n".join(lines) + "\n"
 

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from common import best_of, machine, table
 
 from bsgan.config import GanConfig, Params, load_params
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.training import fit
 from bsgan.quiet import quiet_third_party
 from bsgan.runtime import configure_threads
-from common import best_of, machine, table
 
 OPTIONS: dict[str, dict[str, Any]] = {
     "default": {},
@@ -50,7 +50,8 @@ def measure(params: Params, loops: int, repeats: int) -> dict[str, Any]:
     base = params.gan.model_copy(update={"loops": loops, "checkpoint_every": loops, "eval_every": 0, "device": "cpu",
                                          "devices": 1})
     start = DCGAN(images, base).state_dict()
-    configs = {name: GanConfig.model_validate({**base.model_dump(), **overrides}) for name, overrides in OPTIONS.items()}
+    configs = {name: GanConfig.model_validate({**base.model_dump(), **overrides})
+               for name, overrides in OPTIONS.items()}
     runs = {name: (lambda c=c, name=name: one_run(c, images, start if c.pretrain_loops else None))
             for name, c in configs.items()}
     best = best_of(runs, repeats)
@@ -60,7 +61,8 @@ def measure(params: Params, loops: int, repeats: int) -> dict[str, Any]:
 
 
 def markdown(result: dict[str, Any]) -> str:
-    rows = [(name, f"{s * 1000:.1f} ms", f"{result['ratio'][name]:.2f}x") for name, s in result["seconds_per_loop"].items()]
+    rows = [(name, f"{s * 1000:.1f} ms", f"{result['ratio'][name]:.2f}x")
+            for name, s in result["seconds_per_loop"].items()]
     return (f"## GAN options: cost per loop ({result['image_size']}x{result['image_size']}, {result['loops']} loops, "
             f"{result['machine']})\n\n" + table(("option", "per loop", "vs default"), rows))
 

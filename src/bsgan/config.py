@@ -280,7 +280,8 @@ class GanConfig(_Section):
         if self.ada_target and not self.diffaug:
             raise ValueError("ada_target > 0 adapts how often the diffaug ops apply: list some in diffaug")
         if self.freeze_d and not (self.pretrain_loops or self.classical_from_original):
-            raise ValueError("freeze_d > 0 freezes pretrained layers: needs pretrain_loops > 0 or classical_from_original")
+            raise ValueError("freeze_d > 0 freezes pretrained layers: needs pretrain_loops > 0 or "
+                             "classical_from_original")
         return self
 
     def labels_for(self, label: str) -> LabelValues:

@@ -81,4 +81,5 @@ def test_the_paper_profile_is_the_papers_dcgan_with_every_few_shot_option_off(tm
 
     apply_profile("paper", params)
     gan = load_params(params).gan  # ... the paper profile switches off
-    assert (gan.ema, gan.ada_target, gan.pretrain_loops, gan.freeze_d, gan.classical_from_original) == (0, 0, 0, 0, False)
+    options = (gan.ema, gan.ada_target, gan.pretrain_loops, gan.freeze_d, gan.classical_from_original)
+    assert options == (0, 0, 0, 0, False)

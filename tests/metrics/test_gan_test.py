@@ -33,7 +33,8 @@ def test_gan_test_is_the_share_predicted_as_the_intended_class() -> None:
 def test_the_reference_is_trained_once_per_data_and_settings(write_params: Callable[..., Path]) -> None:
     params = write_params()
     root = params.parent
-    assert main(["prepare", "--params", str(params), "--out", str(root / "data"), "--metrics", str(root / "m.json")]) == 0
+    out = ["--out", str(root / "data"), "--metrics", str(root / "m.json")]
+    assert main(["prepare", "--params", str(params), *out]) == 0
     config = ReferenceConfig(epochs=2, batch_size=8)
     first = reference_classifier(root / "data", config, 0, "cpu", root / "cache")
     [cached] = (root / "cache").glob("*.pt")

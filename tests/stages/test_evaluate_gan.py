@@ -37,7 +37,8 @@ def test_writes_the_fidelity_table_with_its_yardsticks(project: Path) -> None:
         assert {"fid_original", "fid_original_std", "kid_original", "fid_classical", "kid_classical_std"} <= set(kind)
     assert 0.0 <= rust["original"]["near_copy_share"] <= 1.0
     for kind in rust.values():  # class fidelity beside FID, for the yardsticks too
-        assert all(0.0 <= kind[k] <= 1.0 for k in ("gan_test", "precision", "recall", "coverage")) and kind["density"] >= 0
+        assert all(0.0 <= kind[k] <= 1.0 for k in ("gan_test", "precision", "recall", "coverage"))
+        assert kind["density"] >= 0
     # Unseen real images are far closer to the train images than an untrained generator's noise.
     for label in metrics.values():
         assert label["real_test"]["fid_original"] < label["untrained"]["fid_original"]

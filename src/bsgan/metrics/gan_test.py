@@ -46,7 +46,8 @@ def labelled(prepared: Path, classes: list[str], split: str) -> LabelledImages:
     return LabelledImages(torch.cat(parts), labels)
 
 
-def reference_classifier(prepared: Path, config: ReferenceConfig, seed: int, device: str, cache: Path) -> ReferenceClassifier:
+def reference_classifier(prepared: Path, config: ReferenceConfig, seed: int, device: str,
+                         cache: Path) -> ReferenceClassifier:
     """The classifier trained on ``prepared``'s real train split (every class), through the cache in ``cache``."""
     rows = read_image_set(prepared, "train")
     classes = sorted({row.label for row, _ in rows})

@@ -41,7 +41,8 @@ def prdc(real: torch.Tensor | np.ndarray, fake: torch.Tensor | np.ndarray, k: in
     """The four numbers for ``(N, D)`` real and ``(M, D)`` generated features; needs more than ``k`` of each."""
     real, fake = np.asarray(real, dtype=np.float64), np.asarray(fake, dtype=np.float64)
     if min(len(real), len(fake)) <= k:
-        raise ValueError(f"prdc with k={k} needs more than {k} real and generated features, got {len(real)}, {len(fake)}")
+        raise ValueError(f"prdc with k={k} needs more than {k} real and generated features, "
+                         f"got {len(real)}, {len(fake)}")
     real_radii, fake_radii = radii(real, k), radii(fake, k)
     between = pairwise_distances(real, fake)  # (N, M)
     in_real_ball = between < real_radii[:, None]

@@ -229,7 +229,8 @@ def log_runs(params: Params, results: dict[str, dict[str, Any]], out: Path, mode
                 for yardstick in ("real_test", "untrained"):
                     metrics |= {f"{yardstick}_{metric}_{ref}": kinds[yardstick][f"{metric}_{ref}"]
                                 for ref in REFERENCES for metric in ("fid", "kid")}
-                    metrics |= {f"{yardstick}_{metric}": kinds[yardstick][metric] for metric in ("gan_test", *PRDC_NAMES)}
+                    metrics |= {f"{yardstick}_{metric}": kinds[yardstick][metric]
+                                for metric in ("gan_test", *PRDC_NAMES)}
                 mlflow.log_metrics(metrics)
                 for picture in sorted((out / name).glob("*.png")) + [out / name / "turing.html"]:
                     mlflow.log_artifact(str(picture))

@@ -25,7 +25,8 @@ def test_ema_samples_from_an_average_that_lags_the_trained_weights(tmp_path: Pat
     start = [p.clone() for p in fresh.sampler.parameters()]
     model = trained(TINY.model_copy(update={"ema": 0.9}), tmp_path)
     assert model.sampler is model.generator_ema and not any(p.requires_grad for p in model.sampler.parameters())
-    for averaged, trained_p, initial in zip(model.sampler.parameters(), model.generator.parameters(), start, strict=True):
+    pairs = zip(model.sampler.parameters(), model.generator.parameters(), start, strict=True)
+    for averaged, trained_p, initial in pairs:
         assert not torch.equal(averaged, initial)  # it moved ...
         assert not torch.equal(averaged, trained_p)  # ... but is not the trained weights
     assert torch.equal(model.fixed_samples(), model.sampler.eval()(model.fixed_latents))

@@ -122,8 +122,9 @@ class DCGAN(pl.LightningModule):
         return self.generator_ema if self.generator_ema is not None else self.generator
 
     def start_from(self, state: Mapping[str, torch.Tensor]) -> None:
-        """Fine-tune instead of training from scratch: generator and discriminator weights from a trained DCGAN's
-        ``state_dict`` (the average too, when both have one), then ``gan.freeze_d`` lower discriminator blocks frozen."""
+        """Fine-tune instead of training from scratch: generator and discriminator weights from a trained
+        DCGAN's ``state_dict`` (the average starts as the generator), then ``gan.freeze_d`` lower
+        discriminator blocks frozen (FreezeD)."""
         for name in ("generator", "discriminator"):
             getattr(self, name).load_state_dict({k.removeprefix(f"{name}."): v for k, v in state.items()
                                                  if k.startswith(f"{name}.")})
@@ -165,7 +166,8 @@ class DCGAN(pl.LightningModule):
             fake_logits = self.discriminator(self.augment(fake))
             d_loss = self.d_loss(real_logits, fake_logits)
             if c.ada_target:
-                self.ada_sign += torch.stack([torch.sign(real_logits.detach()).sum(), real_logits.new_tensor(c.batch_size)])
+                signs = torch.sign(real_logits.detach()).sum()
+                self.ada_sign += torch.stack([signs, real_logits.new_tensor(c.batch_size)])
             d_opt.zero_grad(set_to_none=True)
             self.manual_backward(d_loss)
             d_opt.step()
