@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from common import table
 
 from bsgan.io.json_file import write_json
 from bsgan.runtime import usable_cores
-from common import table
 
 LABEL = "pitting"
 TINY_DATA = {"pitting": {"train": 30, "test": 4}, "intact": {"train": 30, "test": 4}}

@@ -23,6 +23,7 @@ from typing import Any
 
 import classifier_speed
 import fid_speed
+import gan_options_speed
 import gan_speed
 import parallel_workers
 import torch
@@ -92,6 +93,8 @@ def main() -> None:
     parts = []
     for name, run, markdown in [
         ("gan", lambda: gan_speed.measure(params, sizes["gan_loops"], sizes["repeats"]), gan_speed.markdown),
+        ("gan_options", lambda: gan_options_speed.measure(params, sizes["gan_loops"], sizes["repeats"]),
+         gan_options_speed.markdown),
         ("classifier", lambda: classifier_speed.measure(params, sizes["classifier_images"], sizes["classifier_epochs"],
                                                         sizes["repeats"]), classifier_speed.markdown),
         ("fid", lambda: fid_speed.measure(sizes["fid_images"], params.data.image_size, repeats=sizes["repeats"],

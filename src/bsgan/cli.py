@@ -26,7 +26,15 @@ from bsgan.quiet import quiet_third_party  # noqa: E402
 from bsgan.runtime import configure_threads  # noqa: E402
 from bsgan.stage_times import StageTime, record  # noqa: E402
 from bsgan.stages import (  # noqa: E402
-    augment, classify, compare_tasks, evaluate_gan, export, generate, prepare, report, train_gan,
+    augment,
+    classify,
+    compare_tasks,
+    evaluate_gan,
+    export,
+    generate,
+    prepare,
+    report,
+    train_gan,
 )
 
 COMMANDS: dict[str, tuple[ModuleType, str]] = {

@@ -297,6 +297,25 @@ class GanConfig(_Section):
     eval_count: Annotated[int, Field(ge=2, le=10000)] = 100
     """Generated images per probe (a fixed latent batch): few keeps the probe cheap; FID is biased upwards at small counts."""
     seed: Annotated[int, Field(ge=0)] = 0
+    # Few-shot generator options (issue 16). Each is off by default; the paper profile keeps them off.
+    ema: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    """Decay of an exponential moving average of the generator's weights, the generator that samples
+    (Yazici et al. 2019); ramped up over the first loops. 0: off, the trained weights sample."""
+    ada_target: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    """Adaptive augmentation (Karras et al. 2020): each ``diffaug`` op is applied with a probability p that
+    rises while the overfitting heuristic r_t = E[sign(D(real))] is above this target and falls below it
+    (0: off, every op always applied; Karras et al. use 0.6)."""
+    ada_interval: Annotated[int, Field(ge=1)] = 4
+    """Loops between updates of p."""
+    ada_speed: Annotated[int, Field(ge=1)] = 10000
+    """Real images shown to the discriminator for p to move from 0 to 1."""
+    pretrain_loops: Annotated[int, Field(ge=0)] = 0
+    """Loops on the intact class's real train images first; every failure-class GAN then fine-tunes from
+    those weights (the surface before the defect, as in DFMGAN). 0: off, trained from scratch."""
+    freeze_d: Annotated[int, Field(ge=0, le=4)] = 0
+    """Lowest discriminator conv blocks frozen while fine-tuning from pretrained weights (FreezeD)."""
+    classical_from_original: bool = False
+    """The classical-set GAN starts from the original-set GAN's weights instead of from scratch."""
 
     @field_validator("classes")
     @classmethod
@@ -312,6 +331,15 @@ class GanConfig(_Section):
     def _compile_in_one_process(self) -> GanConfig:
         if self.compile and self.devices > 1:
             raise ValueError("compile: true needs devices: 1 (compiled networks do not travel to DDP's spawned processes)")
+        return self
+
+    @model_validator(mode="after")
+    def _options_have_what_they_need(self) -> GanConfig:
+        if self.ada_target and not self.diffaug:
+            raise ValueError("ada_target > 0 adapts how often the diffaug ops apply: list some in diffaug")
+        if self.freeze_d and not (self.pretrain_loops or self.classical_from_original):
+            raise ValueError("freeze_d > 0 freezes pretrained layers: needs pretrain_loops > 0 or "
+                             "classical_from_original")
         return self
 
     def labels_for(self, label: str) -> LabelValues:
@@ -338,6 +366,16 @@ class GenerateConfig(_Section):
     """Path between two latent points: great circle (suits Gaussian latents) or straight line."""
 
 
+class ReferenceConfig(_Section):
+    """``eval.reference``: the project's classifier network, trained on real images only, that GAN-test asks."""
+
+    epochs: Annotated[int, Field(ge=1, le=1000)] = 12
+    batch_size: Annotated[int, Field(ge=1, le=4096)] = 32
+    lr: Annotated[float, Field(gt=0.0, le=1.0)] = 0.001
+    beta1: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.5
+    width: Annotated[float, Field(gt=0.0, le=4.0)] = 0.5
+
+
 class EvalConfig(_Section):
     """The ``eval`` section: how ``evaluate_gan`` judges each generator (the paper's Table 6 and Figures 9-10)."""
 
@@ -356,6 +394,10 @@ class EvalConfig(_Section):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     """Where the Inception network runs."""
     seed: Annotated[int, Field(ge=0)] = 0
+    prdc_k: Annotated[int, Field(ge=1, le=50)] = 5
+    """Nearest neighbour whose distance is a real image's radius for precision/recall/density/coverage."""
+    reference: ReferenceConfig = Field(default_factory=lambda: ReferenceConfig())
+    """The GAN-test classifier: trained on the real train split only, seeded with ``eval.seed``."""
 
 
 TaskSource = Literal["real", "classical", "gan_original", "gan_classical", "augment"]

@@ -15,6 +15,8 @@ GAN_SOURCES = ("original", "classical")
 GENERATOR_FILE = "generator.pt"
 TRAINING_RUN_FILE = "training_run.json"
 """Beside the generator: the MLflow run that trained it, so evaluations and tasks can link to it."""
+CHECKPOINT_FILE = "checkpoint.ckpt"
+"""Beside the generator: the full Lightning checkpoint it was saved from."""
 RESULTS_FILE = "results.json"
 """A task's scores, written by ``classify`` into ``models/classify/<task>/``."""
 MANIFEST_FILE = "manifest.csv"
@@ -60,6 +62,16 @@ class Layout:
     def feature_cache(self) -> Path:
         """Inception features of image sets, keyed by their content (safe to delete)."""
         return self.root / ".cache/features"
+
+    @property
+    def pretrain_cache(self) -> Path:
+        """Generators pretrained on the intact class (``gan.pretrain_loops``), keyed by what they learnt from."""
+        return self.root / ".cache/gan_pretrain"
+
+    @property
+    def reference_cache(self) -> Path:
+        """GAN-test's reference classifiers, keyed by the real train split and their settings."""
+        return self.root / ".cache/reference"
 
     @property
     def stage_times(self) -> Path:

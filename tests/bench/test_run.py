@@ -26,8 +26,12 @@ def test_the_quick_suite_writes_every_part_as_markdown_and_json(tmp_path: Path) 
     assert {row["layout"] for row in result["gan"]["rows"]} == {"contiguous", "channels_last"}
     assert all(row["ours_loops_per_s"] > 0 and 0 < row["fraction_of_peak"] for row in result["gan"]["rows"])
     assert result["classifier"]["rows"] and result["fid"]["ours_images_per_s"] > 0
+    ratios = result["gan_options"]["ratio"]
+    assert ratios["default"] == 1.0 and set(ratios) >= {"ema 0.99", "ada 0.6"}
     assert result["pipeline"]["stages"] == {"prepare": {"runs": 1, "seconds": 7.0}}
     assert "augment" in " ".join(result["pipeline"]["missing"]), "stages never timed are named"
     report = (tmp_path / "out/cpu-quick.md").read_text()
-    for heading in ("GAN training on cpu", "Classifier training on cpu", "FID features on cpu", "Pipeline (`dvc repro`)"):
+    for heading in ("GAN options: cost per loop",
+                    "GAN training on cpu", "Classifier training on cpu", "FID features on cpu",
+                    "Pipeline (`dvc repro`)"):
         assert heading in report

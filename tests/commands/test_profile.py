@@ -103,3 +103,19 @@ def test_the_cpu_profile_adds_the_paper_tasks_back_without_dropping_ones_of_your
     apply_profile("cpu", params)
     six = load_params(PROJECT / "params.yaml").tasks.definitions
     assert set(load_params(params).tasks.definitions) == {*six, "t7_gan_300"}
+
+
+def test_the_paper_profile_is_the_papers_dcgan_with_every_few_shot_option_off(tmp_path: Path) -> None:
+    params = tmp_path / "params.yaml"
+    params.write_text((PROJECT / "params.yaml").read_text())
+    text = params.read_text()
+    for key, value in (("ema", "0.99"), ("ada_target", "0.6"), ("pretrain_loops", "300"), ("freeze_d", "1"),
+                       ("classical_from_original", "true")):  # whatever the CPU default turns on ...
+        text = text.replace(f"\n  {key}: ", f"\n  {key}: {value}  # was: ", 1)
+    params.write_text(text)
+    assert load_params(params).gan.ema == 0.99
+
+    apply_profile("paper", params)
+    gan = load_params(params).gan  # ... the paper profile switches off
+    options = (gan.ema, gan.ada_target, gan.pretrain_loops, gan.freeze_d, gan.classical_from_original)
+    assert options == (0, 0, 0, 0, False)

@@ -39,6 +39,9 @@ def test_writes_the_fidelity_table_with_its_yardsticks(project: Path) -> None:
     generated = len(list((project / "data/generated/rust-original/train/rust").glob("*.png")))
     assert rust["original"]["near_copy_share"] * generated == pytest.approx(round(rust["original"]["near_copy_share"] * generated))
     assert rust["original"]["copy_threshold"] > 0  # a share of the generated images, under a real distance
+    for kind in rust.values():  # class fidelity beside FID, for the yardsticks too
+        assert all(0.0 <= kind[k] <= 1.0 for k in ("gan_test", "precision", "recall", "coverage"))
+        assert kind["density"] >= 0
     # Unseen real images are far closer to the train images than an untrained generator's noise.
     for label in metrics.values():
         assert label["real_test"]["fid_original"] < label["untrained"]["fid_original"]
@@ -46,6 +49,7 @@ def test_writes_the_fidelity_table_with_its_yardsticks(project: Path) -> None:
 
     table = (project / "reports/gan/fidelity.md").read_text()
     assert "| rust | real test split (floor) | 1 × 2 |" in table and "GAN (classical)" in table
+    assert "| GAN-test | precision | recall | density | coverage |" in table
     assert len((project / "reports/gan/fidelity.csv").read_text().splitlines()) == 1 + 2 * 4
 
 
@@ -71,6 +75,8 @@ def test_logs_one_run_per_generator_linked_to_its_training(project: Path) -> Non
     metrics = json.loads((project / "metrics/gan.json").read_text())["rust"]
     assert run.data.metrics["fid_original"] == pytest.approx(metrics["classical"]["fid_original"])
     assert run.data.metrics["real_test_fid_original"] == pytest.approx(metrics["real_test"]["fid_original"])
+    assert run.data.metrics["gan_test"] == pytest.approx(metrics["classical"]["gan_test"])
+    assert run.data.metrics["real_test_coverage"] == pytest.approx(metrics["real_test"]["coverage"])
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id)}
     assert {"tsne_all.png", "nearest_pairs.png", "interpolation.png", "turing.html"} <= artifacts
     assert "turing.key.json" not in artifacts

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import mlflow
 import pytest
+import torch
 
 from bsgan.cli import main
 from bsgan.io.lock import exclusive_lock
@@ -44,7 +45,8 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
     assert {"model", "samples", "samples.png"} <= artifacts
     assert json.loads((out / "training_run.json").read_text())["run_id"] == run.info.run_id
     probe = (project / "plots/gan_fidelity/rust-original.csv").read_text()
-    assert probe == "loop,fid,kid_x1000\n", "gan.eval_every is 0: no probe, an empty curve for DVC"
+    assert probe == "loop,fid,kid_x1000,gan_test,precision,recall,density,coverage\n", \
+        "gan.eval_every is 0: no probe, an empty curve for DVC"
 
 
 def test_probes_fid_and_kid_during_training(write_params: Callable[..., Path], project: Path) -> None:
@@ -55,10 +57,43 @@ def test_probes_fid_and_kid_during_training(write_params: Callable[..., Path], p
         rows = list(csv.DictReader(handle))
     assert [row["loop"] for row in rows] == ["2", "4", "5"]  # every 2 loops and the last
     assert all(float(row["fid"]) > 0 and row["kid_x1000"] for row in rows)
+    assert all(0 <= float(row[k]) <= 1 for row in rows for k in ("gan_test", "precision", "recall", "coverage"))
+    assert list(project.glob(".cache/reference/*.pt")), "the GAN-test classifier is trained once and cached"
     run = mlflow.search_runs(experiment_names=["gan"], output_format="list")[0]
     history = mlflow.MlflowClient().get_metric_history(run.info.run_id, "fid")
     assert [m.step for m in history] == [2, 4, 5]
     assert [m.value for m in history] == pytest.approx([float(row["fid"]) for row in rows], rel=1e-5)
+    gan_test = mlflow.MlflowClient().get_metric_history(run.info.run_id, "gan_test")
+    assert [m.value for m in gan_test] == pytest.approx([float(row["gan_test"]) for row in rows], rel=1e-5)
+
+
+def test_pretraining_on_intact_is_cached_and_shared_by_the_failure_classes(write_params: Callable[..., Path],
+                                                                          project: Path) -> None:
+    write_params({"gan": {**TINY_GAN, "pretrain_loops": 2, "freeze_d": 1}})
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+    [cached] = project.glob(".cache/gan_pretrain/*.pt")
+    stamp = cached.stat().st_mtime_ns
+    assert main(["train-gan", "--class", "pitting", "--source", "original"]) == 0
+    assert list(project.glob(".cache/gan_pretrain/*.pt")) == [cached] and cached.stat().st_mtime_ns == stamp
+    state = torch.load(cached, weights_only=True)
+    trained = torch.load(project / "models/gan/rust-original/checkpoint.ckpt", weights_only=False)["state_dict"]
+    key = "discriminator.features.1.weight"  # the lowest conv block, frozen by freeze_d: 1
+    assert torch.equal(trained[key], state[key])
+    assert not torch.equal(trained["discriminator.features.4.weight"], state["discriminator.features.4.weight"])
+
+
+def test_the_classical_gan_fine_tunes_from_the_original_one(write_params: Callable[..., Path], project: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    params = write_params({"gan": {**TINY_GAN, "classical_from_original": True, "freeze_d": 1}})
+    assert main(["augment", "--params", str(params)]) == 0
+    assert main(["train-gan", "--class", "rust", "--source", "classical"]) == 2
+    assert "rust-original/checkpoint.ckpt: not found; gan.classical_from_original" in capsys.readouterr().err
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+    assert main(["train-gan", "--class", "rust", "--source", "classical"]) == 0
+    original = torch.load(project / "models/gan/rust-original/checkpoint.ckpt", weights_only=False)["state_dict"]
+    classical = torch.load(project / "models/gan/rust-classical/checkpoint.ckpt", weights_only=False)["state_dict"]
+    key = "discriminator.features.1.weight"
+    assert torch.equal(original[key], classical[key])
 
 
 def test_the_intact_class_has_no_gan(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,8 +8,8 @@ regular expression that names it from each source path.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 import re
+import warnings
 from collections import Counter
 
 from sklearn.model_selection import StratifiedGroupKFold

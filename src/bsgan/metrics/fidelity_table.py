@@ -3,7 +3,8 @@
 Per class, four rows: the real test split (the floor: what unseen real images score), an untrained
 generator (the ceiling: what noise scores), and the generators of the original and of the
 classically augmented train set. Columns: FID and KID against each reference set, mean and standard
-deviation over the generated sets.
+deviation over the generated sets; GAN-test and precision/recall/density/coverage against the original
+train set (class fidelity: does the generator make the defect?).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 ROWS = {"real_test": "real test split (floor)", "untrained": "untrained generator", "original": "GAN (original)",
         "classical": "GAN (classical)"}
 REFERENCES = ("original", "classical")
+CLASS_FIDELITY = ("gan_test", "precision", "recall", "density", "coverage")
 
 
 def table_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -31,6 +33,7 @@ def table_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]
                 for metric in ("fid", "kid"):
                     row[f"{metric}_{reference}"] = values[f"{metric}_{reference}"]
                     row[f"{metric}_{reference}_std"] = values[f"{metric}_{reference}_std"]
+            row |= {name: values.get(name, "") for name in CLASS_FIDELITY}
             row["near_copy_share"] = values.get("near_copy_share", "")
             rows.append(row)
     return rows
@@ -51,7 +54,7 @@ def _plus_minus(mean: float, std: float, scale: float, digits: int) -> str:
 def to_markdown(rows: list[dict[str, Any]]) -> str:
     """A readable table: KID in units of 10^-3 (its usual scale), mean ± std over the generated sets."""
     header = ("class", "images", "sets × size", "FID vs original", "KID×10³ vs original", "FID vs classical",
-              "KID×10³ vs classical", "near copies")
+              "KID×10³ vs classical", "GAN-test", "precision", "recall", "density", "coverage", "near copies")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         share = row["near_copy_share"]
@@ -61,6 +64,7 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
             _plus_minus(row["kid_original"], row["kid_original_std"], 1000, 1),
             _plus_minus(row["fid_classical"], row["fid_classical_std"], 1, 1),
             _plus_minus(row["kid_classical"], row["kid_classical_std"], 1000, 1),
+            *(f"{row[name]:.2f}" if row.get(name, "") != "" else "" for name in CLASS_FIDELITY),
             f"{share:.1%}" if share != "" else "",
         ]
         lines.append("| " + " | ".join(cells) + " |")

@@ -6,6 +6,9 @@ For each failure class in ``gan.classes``:
   score) and an untrained generator (the starting point of training) against the same references;
 - each generator's images in ``eval.fid_repeats`` disjoint sets the size of the real train set: FID
   and KID against the original train images and against the classically augmented set;
+- class fidelity, for every row: GAN-test (share of the images that a reference classifier trained on
+  the real train split only assigns to the class; on the real test split it is that classifier's recall)
+  and precision/recall/density/coverage against the original train images' features;
 - pictures per generator: t-SNE maps (equal counts, and all generated images), the closest
   generated-vs-train pairs with the distribution of nearest-train distances (memorisation), the
   interpolation strips, and a blinded real-vs-generated sheet for people.
@@ -45,6 +48,8 @@ from bsgan.metrics.fidelity_table import REFERENCES, table_rows, to_csv, to_mark
 from bsgan.metrics.figures import distance_figure, tsne_figure
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.memorisation import closest_pairs, memorisation, nearest
+from bsgan.metrics.prdc import PRDC_NAMES, prdc
+from bsgan.models.classifier.reference import ReferenceClassifier, reference_classifier
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.torch_model import Generator
@@ -129,6 +134,15 @@ def judge(real: RealSets, sets: list[torch.Tensor], config: EvalConfig) -> dict[
     return summarise(spreads, len(sets), len(sets[0]))
 
 
+def class_fidelity(real: RealSets, sets: list[torch.Tensor], images: torch.Tensor, reference: ReferenceClassifier,
+                   k: int) -> dict[str, float]:
+    """GAN-test of ``images`` and precision/recall/density/coverage of each feature set against the original
+    train images, mean over the sets (each the train set's size, so the numbers compare across rows)."""
+    scores = [prdc(real.train, features, min(k, len(features) - 1, len(real.train) - 1)) for features in sets]
+    return {"gan_test": reference.gan_test(images, real.label),
+            **{name: float(np.mean([getattr(score, name) for score in scores])) for name in PRDC_NAMES}}
+
+
 def untrained_images(params: Params, count: int) -> torch.Tensor:
     """Images of the generator training starts from (same architecture, same seed, no updates)."""
     config = params.gan
@@ -139,7 +153,7 @@ def untrained_images(params: Params, count: int) -> torch.Tensor:
 
 
 def evaluate_generator(real: RealSets, generated_dir: Path, config: EvalConfig, features: Features,
-                       out: Path) -> dict[str, Any]:
+                       out: Path, reference: ReferenceClassifier) -> dict[str, Any]:
     """Metrics of one generator's images in ``generated_dir``; its pictures go into ``out``."""
     images, hashes = load_class_bytes(generated_dir, real.label, "train")
     size = len(real.train_images)
@@ -148,7 +162,8 @@ def evaluate_generator(real: RealSets, generated_dir: Path, config: EvalConfig, 
         raise ParamsError(f"eval.fid_repeats: {config.fid_repeats} sets of {size} {real.label} images need {needed} "
                           f"generated, {generated_dir} has {len(images)} (raise generate.count)")
     generated = features(images, hashes)
-    result = judge(real, [generated[r * size:(r + 1) * size] for r in range(config.fid_repeats)], config)
+    sets = [generated[r * size:(r + 1) * size] for r in range(config.fid_repeats)]
+    result = judge(real, sets, config) | class_fidelity(real, sets, images, reference, config.prdc_k)
 
     distances, rows = nearest(generated, real.train)
     copies = memorisation(distances, real.test_distances)
@@ -188,14 +203,20 @@ def pair_grid(pairs: torch.Tensor, columns: int) -> torch.Tensor:
 
 
 def evaluate_class(params: Params, label: str, features: Features, generated: Path, project: Path,
-                   staging: Path) -> dict[str, Any]:
+                   staging: Path, reference: ReferenceClassifier) -> dict[str, Any]:
     """The yardsticks and both generators of one failure class."""
     real = RealSets.load(label, project, features)
-    result = {"real_test": judge(real, [real.test], params.eval),
-              "untrained": judge(real, [features(untrained_images(params, len(real.train_images)))], params.eval)}
+    k = params.eval.prdc_k
+    test_images = load_class_bytes(Layout(project).prepared, label, "test")[0]
+    untrained = untrained_images(params, len(real.train_images))
+    untrained_features = features(untrained)
+    result = {"real_test": judge(real, [real.test], params.eval) | class_fidelity(real, [real.test], test_images,
+                                                                                    reference, k),
+              "untrained": judge(real, [untrained_features], params.eval) | class_fidelity(real, [untrained_features],
+                                                                                            untrained, reference, k)}
     for source in GAN_SOURCES:
         name = generator_name(label, source)
-        result[source] = evaluate_generator(real, generated / name, params.eval, features, staging / name)
+        result[source] = evaluate_generator(real, generated / name, params.eval, features, staging / name, reference)
     return result
 
 
@@ -218,6 +239,8 @@ def log_runs(params: Params, results: dict[str, dict[str, Any]], out: Path, mode
                 for yardstick in ("real_test", "untrained"):
                     metrics |= {f"{yardstick}_{metric}_{ref}": kinds[yardstick][f"{metric}_{ref}"]
                                 for ref in REFERENCES for metric in ("fid", "kid")}
+                    metrics |= {f"{yardstick}_{metric}": kinds[yardstick][metric]
+                                for metric in ("gan_test", *PRDC_NAMES)}
                 mlflow.log_metrics(metrics)
                 for picture in sorted((out / name).glob("*.png")) + [out / name / "turing.html"]:
                     mlflow.log_artifact(str(picture))
@@ -252,12 +275,14 @@ def run(args: argparse.Namespace) -> None:
             raise InputDataError(f"{folder}: not found (run `dvc repro` first)")
     check_generated_counts(params, Layout(project).prepared, args.generated, args.params)
     features = Features(torch_device(params.eval.device), Layout(project).feature_cache)
+    reference = reference_classifier(Layout(project).prepared, params.eval.reference, params.eval.seed,
+                                     params.eval.device, Layout(project).reference_cache)
     results: dict[str, dict[str, Any]] = {}
     with atomic_directory(args.out) as staging:
         for label in params.gan.classes:
             log.info("%s: featurising and judging", label)
             features.what = f"{label}: Inception features"
-            results[label] = evaluate_class(params, label, features, args.generated, project, staging)
+            results[label] = evaluate_class(params, label, features, args.generated, project, staging, reference)
         rows = table_rows(results)
         (staging / "fidelity.md").write_text(to_markdown(rows), encoding="utf-8")
         (staging / "fidelity.csv").write_text(to_csv(rows), encoding="utf-8")

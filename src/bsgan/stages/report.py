@@ -33,8 +33,17 @@ from bsgan.models.dcgan.collapse import find_collapse
 from bsgan.profiles import available_profiles, profile_differences
 from bsgan.report.curves import read_columns, training_figure
 from bsgan.report.html import to_html
-from bsgan.report.sections import (GeneratorPictures, Header, RunLink, data_section, gan_section, header, leak_section,
-                                   tasks_section, tracking_section)
+from bsgan.report.sections import (
+    GeneratorPictures,
+    Header,
+    RunLink,
+    data_section,
+    gan_section,
+    header,
+    leak_section,
+    tasks_section,
+    tracking_section,
+)
 from bsgan.report.verdict import caveat, verdicts
 from bsgan.stage_times import pipeline_times
 from bsgan.tracking import find_runs, git_commit, latest_run_tagged

@@ -3,6 +3,10 @@
 ``--source original`` trains on the prepared train split, ``classical`` on the classically augmented
 set. A killed run resumes from its last checkpoint on the next call (``--restart`` discards it); the
 checkpoint folder remembers what it was trained on, so changed params or data start afresh.
+
+With ``gan.pretrain_loops`` the GAN fine-tunes from one trained on the intact class first (cached, shared by
+every failure class); with ``gan.classical_from_original`` the classical-set GAN fine-tunes from the
+original-set GAN in ``models/gan/<class>-original``.
 """
 
 from __future__ import annotations
@@ -17,19 +21,21 @@ from pathlib import Path
 import pytorch_lightning as pl
 import torch
 
+from bsgan.callbacks.fidelity_probe import PROBE_COLUMNS, FidelityProbe
+from bsgan.callbacks.gan_progress import GanProgress, sample_grid, truncate_curve
 from bsgan.config import GanConfig, Params, load_params
 from bsgan.data.tensors import load_class_images
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
 from bsgan.io.lock import exclusive_lock
-from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, TRAINING_RUN_FILE, Layout, generator_name
+from bsgan.layout import CHECKPOINT_FILE, GAN_SOURCES, GENERATOR_FILE, TRAINING_RUN_FILE, Layout, generator_name
 from bsgan.metrics.features import real_train_features
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.models.dcgan.fidelity_probe import PROBE_COLUMNS, FidelityProbe
+from bsgan.models.classifier.reference import reference_classifier
 from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.lightning_model import DCGAN
-from bsgan.models.dcgan.progress import GanProgress, sample_grid, truncate_curve
+from bsgan.models.dcgan.pretrain import pretrained_state
 from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit
 from bsgan.runtime import resolve_accelerator
 from bsgan.tracking import flatten, mlflow_logger
@@ -54,12 +60,34 @@ def cpu_threads(config: GanConfig) -> int | None:
     return torch.get_num_threads() if resolve_accelerator(config.device) == "cpu" else None
 
 
-def fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor) -> str:
-    """What a checkpoint was trained from; a resume needs the same (a resume with another CPU thread count
-    would not give the generator an uninterrupted run gives)."""
+def fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor,
+                start: dict[str, torch.Tensor] | None = None) -> str:
+    """What a checkpoint was trained from (images, recipe, starting weights); a resume needs the same (a resume
+    with another CPU thread count would not give the generator an uninterrupted run gives)."""
     digest = hashlib.sha256(json.dumps([config.recipe(), label, source, cpu_threads(config)], sort_keys=True).encode())
     digest.update(images.numpy().tobytes())
+    for name, tensor in sorted((start or {}).items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
     return digest.hexdigest()
+
+
+def starting_state(params: Params, label: str, source: str, args: argparse.Namespace,
+                   project: Path) -> dict[str, torch.Tensor] | None:
+    """The weights fine-tuning starts from, or None to train from scratch."""
+    config = params.gan
+    if source == "classical" and config.classical_from_original:
+        original = args.models / generator_name(label, "original") / CHECKPOINT_FILE
+        if not original.exists():
+            raise InputDataError(f"{original}: not found; gan.classical_from_original fine-tunes from the original-set "
+                                 f"GAN (train it first: bsgan train-gan --class {label} --source original)")
+        return torch.load(original, map_location="cpu", weights_only=False)["state_dict"]
+    if config.pretrain_loops:
+        intact = load_class_images(Layout(project).prepared, params.data.intact_class)
+        log.info("pretraining on %d %s images for %d loops (cached)", len(intact), params.data.intact_class,
+                 config.pretrain_loops)
+        return pretrained_state(intact, config, Layout(project).pretrain_cache)
+    return None
 
 
 def train(params: Params, label: str, source: str, args: argparse.Namespace, project: Path) -> Path:
@@ -68,7 +96,8 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     name = generator_name(label, source)
     checkpoints, curve = args.checkpoints / name, args.plots / f"{name}.csv"
     probe_curve = args.fidelity_plots / f"{name}.csv"
-    stamp = fingerprint(config, label, source, images)
+    start = starting_state(params, label, source, args, project)
+    stamp = fingerprint(config, label, source, images, start)
     stamp_file = checkpoints / "fingerprint.txt"
     resume = not args.restart and (checkpoints / LAST_CHECKPOINT).exists() and stamp_file.exists() and stamp_file.read_text() == stamp
     if not resume:
@@ -88,6 +117,8 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     torch.manual_seed(config.seed)
     labels = config.labels_for(label)
     model = DCGAN(images, config, labels.real, labels.fake)
+    if start is not None:
+        model.start_from(start)
     if resume:
         done = int(torch.load(checkpoints / LAST_CHECKPOINT, map_location="cpu", weights_only=False)["epoch"]) + 1
         truncate_curve(curve, done * model.loops_per_epoch)
@@ -105,8 +136,8 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     fit(model, config, checkpoints, resume=resume, logger=logger, callbacks=callbacks)
 
     with atomic_directory(args.models / name) as staging:
-        save_generator(model.generator, int(images.shape[-1]), config.generator_width, staging / GENERATOR_FILE)
-        shutil.copy(checkpoints / LAST_CHECKPOINT, staging / "checkpoint.ckpt")
+        save_generator(model.sampler, int(images.shape[-1]), config.generator_width, staging / GENERATOR_FILE)
+        shutil.copy(checkpoints / LAST_CHECKPOINT, staging / CHECKPOINT_FILE)
         sample_grid(model).save(staging / "samples.png")
         write_json({"experiment": "gan", "run_id": logger.run_id, "class": label, "source": source,
                     "collapse": progress.collapse.line() if progress.collapse else None}, staging / TRAINING_RUN_FILE)
@@ -120,11 +151,13 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
 
 
 def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> FidelityProbe:
-    """FID/KID during training against the class's real train images."""
+    """FID/KID, GAN-test and precision/recall during training against the class's real train images."""
     network = InceptionFeatures()
     config = params.gan
-    return FidelityProbe(network, real_train_features(network, label, Layout(project)), config.eval_every, config.eval_count,
-                         config.seed, curve)
+    reference = reference_classifier(Layout(project).prepared, params.eval.reference, params.eval.seed,
+                                     config.device, Layout(project).reference_cache)
+    return FidelityProbe(network, real_train_features(network, label, Layout(project)), config.eval_every,
+                         config.eval_count, config.seed, curve, (reference, label), params.eval.prdc_k)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -18,13 +18,13 @@ import optuna
 import pytorch_lightning as pl
 import torch
 
+from bsgan.callbacks.fidelity_probe import KID_SUBSET_SIZE, probe_features
+from bsgan.callbacks.gan_progress import sample_grid
 from bsgan.config import GanConfig, TuneConfig
 from bsgan.errors import BsganError
 from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.models.dcgan.fidelity_probe import KID_SUBSET_SIZE, probe_features
 from bsgan.models.dcgan.lightning_model import DCGAN, GanDivergedError
-from bsgan.models.dcgan.progress import sample_grid
 from bsgan.models.dcgan.training import fit
 from bsgan.tune import space
 from bsgan.tune.runs import StudyRuns

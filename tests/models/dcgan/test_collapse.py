@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from bsgan.callbacks.gan_progress import GanProgress
 from bsgan.models.dcgan.collapse import find_collapse
-from bsgan.models.dcgan.progress import GanProgress
 
 
 def curve(d_fake: list[float], g_loss: list[float], d_loss: list[float] | None = None) -> dict[str, list[float]]:

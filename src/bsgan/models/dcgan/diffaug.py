@@ -57,3 +57,14 @@ def diff_augment(x: torch.Tensor, policy: Sequence[str]) -> torch.Tensor:
     for name in policy:
         x = POLICIES[name](x)
     return x
+
+
+def adaptive_augment(x: torch.Tensor, policy: Sequence[str], p: torch.Tensor) -> torch.Tensor:
+    """Apply each named augmentation to each image with probability ``p`` (a 0-d tensor; ADA, Karras et al. 2020).
+
+    ``p`` stays on the device, so adapting it needs no host sync; at ``p = 1`` this is :func:`diff_augment`.
+    """
+    for name in policy:
+        chosen = torch.rand(x.shape[0], 1, 1, 1, device=x.device) < p
+        x = torch.where(chosen, POLICIES[name](x), x)
+    return x

@@ -8,7 +8,9 @@ training device as one tensor; a batch is an index draw, not a DataLoader.
 
 from __future__ import annotations
 
+import copy
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,12 +20,15 @@ from torch.utils.data import DataLoader, Dataset
 
 from bsgan.config import GanConfig
 from bsgan.errors import BsganError
-from bsgan.models.dcgan.diffaug import diff_augment
+from bsgan.models.dcgan.diffaug import adaptive_augment, diff_augment
 from bsgan.models.dcgan.loss import DiscriminatorLoss, GeneratorLoss
 from bsgan.models.dcgan.torch_model import Discriminator, Generator
 
 FIXED_LATENTS = 64
-LOSS_NAMES = ("d_loss", "g_loss", "d_real", "d_fake")
+LOSS_NAMES = ("d_loss", "g_loss", "d_real", "d_fake", "aug_p")
+"""``aug_p``: the probability each ``diffaug`` op is applied with (adapted by ADA; 1 or 0 without)."""
+EMA_RAMPUP = 10
+"""The EMA decay is at most (1 + step) / (EMA_RAMPUP + step): early weights fade fast in short runs."""
 
 
 class GanDivergedError(BsganError):
@@ -70,6 +75,12 @@ class DCGAN(pl.LightningModule):
         fixed = torch.randn(FIXED_LATENTS, config.latent_size, generator=torch.Generator().manual_seed(config.seed))
         self.register_buffer("fixed_latents", fixed)
         self.register_buffer("running", torch.zeros(len(LOSS_NAMES)), persistent=False)
+        self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False) if config.ema else None
+        """The moving average of the generator's weights that samples when ``gan.ema`` is on."""
+        self.register_buffer("ema_steps", torch.zeros((), dtype=torch.long))
+        # ADA's augmentation probability and the sum of sign(D(real)) since its last update (checkpointed).
+        self.register_buffer("aug_p", torch.tensor(0.0 if config.ada_target else float(bool(config.diffaug))))
+        self.register_buffer("ada_sign", torch.zeros(2))
         self.history: list[dict[str, float]] = []
         """Loss means per ``log_every`` span, drained by the stage into the loss-curve CSV and MLflow."""
         self._flushed_at = 0
@@ -105,6 +116,35 @@ class DCGAN(pl.LightningModule):
             torch.optim.Adam(self.generator.parameters(), lr=c.lr_g, betas=(c.beta1_g, 0.999)),
         ]
 
+    @property
+    def sampler(self) -> Generator:
+        """The generator whose images count: the weight average when ``gan.ema`` is on."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
+
+    def start_from(self, state: Mapping[str, torch.Tensor]) -> None:
+        """Fine-tune instead of training from scratch: generator and discriminator weights from a trained
+        DCGAN's ``state_dict`` (the average starts as the generator), then ``gan.freeze_d`` lower
+        discriminator blocks frozen (FreezeD)."""
+        for name in ("generator", "discriminator"):
+            getattr(self, name).load_state_dict({k.removeprefix(f"{name}."): v for k, v in state.items()
+                                                 if k.startswith(f"{name}.")})
+        if self.generator_ema is not None:
+            self.generator_ema.load_state_dict(self.generator.state_dict())
+        frozen = 0
+        for layer in self.discriminator.features:
+            if isinstance(layer, torch.nn.Conv2d):
+                if frozen == self.config.freeze_d:
+                    break
+                frozen += 1
+            if frozen:
+                layer.requires_grad_(False)
+
+    def augment(self, x: torch.Tensor) -> torch.Tensor:
+        """The ``diffaug`` ops: always, or each with ADA's probability."""
+        if self.config.ada_target:
+            return adaptive_augment(x, self.config.diffaug, self.aug_p)
+        return diff_augment(x, self.config.diffaug)
+
     def sample_latents(self, n: int) -> torch.Tensor:
         return torch.randn(n, self.config.latent_size, device=self.device)
 
@@ -116,15 +156,18 @@ class DCGAN(pl.LightningModule):
         if loop >= self.config.loops:
             return
         d_opt, g_opt = self.optimizers()  # type: ignore[misc]
-        c, policy = self.config, self.config.diffaug
+        c = self.config
 
         self.toggle_optimizer(d_opt)
         for _ in range(c.k_d):
             with torch.no_grad():
                 fake = self.generator(self.sample_latents(c.batch_size))
-            real_logits = self.discriminator(diff_augment(self.sample_real(c.batch_size), policy))
-            fake_logits = self.discriminator(diff_augment(fake, policy))
+            real_logits = self.discriminator(self.augment(self.sample_real(c.batch_size)))
+            fake_logits = self.discriminator(self.augment(fake))
             d_loss = self.d_loss(real_logits, fake_logits)
+            if c.ada_target:
+                signs = torch.sign(real_logits.detach()).sum()
+                self.ada_sign += torch.stack([signs, real_logits.new_tensor(c.batch_size)])
             d_opt.zero_grad(set_to_none=True)
             self.manual_backward(d_loss)
             d_opt.step()
@@ -132,18 +175,44 @@ class DCGAN(pl.LightningModule):
 
         self.toggle_optimizer(g_opt)
         for _ in range(c.k_g):
-            g_loss = self.g_loss(self.discriminator(diff_augment(self.generator(self.sample_latents(c.batch_size)), policy)))
+            g_loss = self.g_loss(self.discriminator(self.augment(self.generator(self.sample_latents(c.batch_size)))))
             g_opt.zero_grad(set_to_none=True)
             self.manual_backward(g_loss)
             g_opt.step()
+            self._update_ema()
         self.untoggle_optimizer(g_opt)
+        if c.ada_target:
+            self._adapt(loop)
 
         # Accumulate on the device; one host sync per log interval, not per loop.
-        stats = torch.stack([d_loss, g_loss, torch.sigmoid(real_logits).mean(), torch.sigmoid(fake_logits).mean()])
+        stats = torch.stack([d_loss, g_loss, torch.sigmoid(real_logits).mean(), torch.sigmoid(fake_logits).mean(),
+                             self.aug_p])
         self.running += stats.detach().float()
         done = loop + 1
         if done % c.log_every == 0 or done == c.loops or batch_idx == self.loops_per_epoch - 1:
             self._flush(done)
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        if self.generator_ema is None:
+            return
+        self.ema_steps += 1
+        decay = torch.clamp((1 + self.ema_steps) / (EMA_RAMPUP + self.ema_steps), max=self.config.ema).float()
+        averaged, trained = list(self.generator_ema.parameters()), list(self.generator.parameters())
+        torch._foreach_lerp_(averaged, [p.detach() for p in trained], 1 - decay)
+        for mine, theirs in zip(self.generator_ema.buffers(), self.generator.buffers(), strict=True):
+            mine.copy_(theirs)  # batch-norm running statistics follow the trained generator
+
+    @torch.no_grad()
+    def _adapt(self, loop: int) -> None:
+        """ADA: every ``ada_interval`` loops, p moves towards keeping r_t = E[sign(D(real))] at ``ada_target``."""
+        c = self.config
+        if (loop + 1) % c.ada_interval:
+            return
+        r_t = self.ada_sign[0] / self.ada_sign[1]
+        step = c.batch_size * c.k_d * c.ada_interval / c.ada_speed
+        self.aug_p.copy_((self.aug_p + torch.sign(r_t - c.ada_target) * step).clamp(0.0, 1.0))
+        self.ada_sign.zero_()
 
     def _flush(self, done: int) -> None:
         means = (self.running / max(1, done - self._flushed_at)).tolist()
@@ -168,8 +237,8 @@ class DCGAN(pl.LightningModule):
     @torch.no_grad()
     def fixed_samples(self) -> torch.Tensor:
         """Images of the fixed latent batch, in eval mode (batch-norm running statistics)."""
-        was_training = self.generator.training
-        self.generator.eval()
-        images = self.generator(self.fixed_latents)
-        self.generator.train(was_training)
+        was_training = self.sampler.training
+        self.sampler.eval()
+        images = self.sampler(self.fixed_latents)
+        self.sampler.train(was_training)
         return images

@@ -1,9 +1,11 @@
-"""FID and KID while a GAN trains: do more loops still help?
+"""FID, KID and class fidelity while a GAN trains: do more loops still help, and when does the defect appear?
 
 Every ``every`` loops the generator draws a fixed latent batch (the same images each time, so the
 curve shows the generator changing, not the sample), and the batch's Inception features are
 compared with the real train images' features, which are computed once. A few dozen images keep the
 probe cheap; FID is biased upwards at such counts, KID is not, and the trend is what the curve is for.
+Beside them: GAN-test (the share the real-only reference classifier assigns to the class; it rises when
+the defect, not only the colour, appears) and precision/recall/density/coverage of the same features.
 """
 
 from __future__ import annotations
@@ -19,18 +21,20 @@ from pytorch_lightning.loggers import MLFlowLogger
 from bsgan.metrics.features import extract
 from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
+from bsgan.metrics.prdc import PRDC_NAMES, prdc
+from bsgan.models.classifier.reference import ReferenceClassifier
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.sampling import generate_images
 
 log = logging.getLogger(__name__)
-PROBE_COLUMNS = ("loop", "fid", "kid_x1000")
+PROBE_COLUMNS = ("loop", "fid", "kid_x1000", "gan_test", *PRDC_NAMES)
 """KID x 10^3 in the CSV (its usual reporting scale) puts both on one axis in ``dvc plots show``."""
 KID_SUBSET_SIZE = 50
 
 
 class FidelityProbe(pl.Callback):
-    """Appends ``loop,fid,kid_x1000`` to ``curve_csv`` (MLflow metrics ``fid``, ``kid``) every ``every`` loops.
+    """Appends a row of :data:`PROBE_COLUMNS` to ``curve_csv`` (and MLflow) every ``every`` loops.
 
     Args:
         network: The FID feature network; moved to the training device when training starts.
@@ -39,19 +43,24 @@ class FidelityProbe(pl.Callback):
         count: Generated images per probe.
         seed: Seed of the fixed latent batch.
         curve_csv: Where the rows go (created with a header when missing).
+        reference: The GAN-test classifier and the class the generator learns.
+        k: Neighbour whose distance is an image's radius in precision/recall/density/coverage.
     """
 
     def __init__(self, network: InceptionFeatures, real_features: torch.Tensor, every: int, count: int, seed: int,
-                 curve_csv: Path) -> None:
+                 curve_csv: Path, reference: tuple[ReferenceClassifier, str], k: int = 5) -> None:
         self.network = network
         self.real_features = real_features
         self.every = every
         self.count = count
         self.seed = seed
         self.curve_csv = curve_csv
+        self.reference, self.label = reference
+        self.k = k
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self.network.to(pl_module.device)
+        self.reference.network.to(pl_module.device)
         if trainer.is_global_zero and not self.curve_csv.exists():
             self.curve_csv.parent.mkdir(parents=True, exist_ok=True)
             self.curve_csv.write_text(",".join(PROBE_COLUMNS) + "\n")
@@ -64,21 +73,32 @@ class FidelityProbe(pl.Callback):
             return
         if not trainer.is_global_zero:  # DDP: the weights are the same in every process; rank 0 measures
             return
-        fid_value, kid_value = self.measure(pl_module)
+        values = self.measure(pl_module)
         with self.curve_csv.open("a", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerow([loop, f"{fid_value:.6g}", f"{kid_value * 1000:.6g}"])
+            csv.writer(handle, lineterminator="\n").writerow([loop, *(f"{values[k]:.6g}" for k in PROBE_COLUMNS[1:])])
         if isinstance(trainer.logger, MLFlowLogger):
-            trainer.logger.log_metrics({"fid": fid_value, "kid": kid_value}, step=loop)
-        log.info("loop %d: FID %.1f, KID %.4f (%d generated vs %d real)", loop, fid_value, kid_value, self.count,
-                 len(self.real_features))
+            metrics = {k: values[k] for k in PROBE_COLUMNS[1:] if k != "kid_x1000"}
+            trainer.logger.log_metrics({**metrics, "kid": values["kid_x1000"] / 1000}, step=loop)
+        log.info("loop %d: FID %.1f, KID %.4f, GAN-test %.2f, precision %.2f, recall %.2f (%d generated vs %d real)",
+                 loop, values["fid"], values["kid_x1000"] / 1000, values["gan_test"], values["precision"],
+                 values["recall"], self.count, len(self.real_features))
 
-    def measure(self, model: DCGAN) -> tuple[float, float]:
-        """FID and mean KID of the fixed latent batch's images against the real features."""
-        features = probe_features(self.network, model, self.count, self.seed)
-        return fid(self.real_features, features), kid(self.real_features, features, subset_size=KID_SUBSET_SIZE).mean
+    def measure(self, model: DCGAN) -> dict[str, float]:
+        """The :data:`PROBE_COLUMNS` of the fixed latent batch's images against the real features."""
+        images = probe_images(model, self.count, self.seed)
+        features = extract(self.network, images).double()
+        k = min(self.k, len(features) - 1, len(self.real_features) - 1)
+        return {"fid": fid(self.real_features, features),
+                "kid_x1000": kid(self.real_features, features, subset_size=KID_SUBSET_SIZE).mean * 1000,
+                "gan_test": self.reference.gan_test(images, self.label),
+                **prdc(self.real_features.cpu(), features.cpu(), k).as_dict()}
+
+
+def probe_images(model: DCGAN, count: int, seed: int) -> torch.Tensor:
+    """``count`` uint8 images the sampling generator makes from the fixed latent batch of ``seed``."""
+    return generate_images(model.sampler, latent_batch(count, model.config.latent_size, seed))
 
 
 def probe_features(network: InceptionFeatures, model: DCGAN, count: int, seed: int) -> torch.Tensor:
     """Float64 features of ``count`` images the generator makes from the fixed latent batch of ``seed``."""
-    latents = latent_batch(count, model.config.latent_size, seed)
-    return extract(network, generate_images(model.generator, latents)).double()
+    return extract(network, probe_images(model, count, seed)).double()

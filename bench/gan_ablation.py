@@ -1,0 +1,153 @@
+"""The generator options of issue 16, each alone and combined, on one class of the default data.
+
+Every option trains a generator from the same seed on the real train images of ``--class`` with the
+``gan`` params of ``params.yaml`` plus the option's overrides, then judges its sampling generator the
+way ``evaluate_gan`` does: FID and KID against the original train images (the real test split is the
+floor), GAN-test with the reference classifier of ``eval.reference`` (its recall on the real test split is
+the yardstick), and precision/recall/density/coverage. Seconds per generator include any pretraining.
+
+Run after ``dvc repro prepare augment``, one thread per process:
+
+    OMP_NUM_THREADS=1 python bench/gan_ablation.py --class pitting --loops 600 \
+        --options default+ema pretrain_freezed+ema ada+ema
+
+writes ``bench/results/gan_ablation/<class>.{json,md}`` and one ``<class>-<option>.png`` sample grid
+each. Results already in the JSON are kept (``--force`` retrains), so options can be added run by run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from bsgan.callbacks.gan_progress import sample_grid
+from bsgan.config import GanConfig, load_params
+from bsgan.data.tensors import load_class_bytes, load_class_images
+from bsgan.metrics.features import cached_features, extract
+from bsgan.metrics.fidelity import fidelity_over_sets
+from bsgan.metrics.inception import InceptionFeatures
+from bsgan.metrics.prdc import prdc
+from bsgan.models.classifier.reference import reference_classifier
+from bsgan.models.dcgan.latent import latent_batch
+from bsgan.models.dcgan.lightning_model import DCGAN
+from bsgan.models.dcgan.pretrain import pretrained_state
+from bsgan.models.dcgan.sampling import generate_images
+from bsgan.models.dcgan.training import fit
+
+ROOT = Path(__file__).resolve().parents[1]
+OPTIONS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "default+ema": {"ema": 0.99},
+    "pretrain_freezed+ema": {"ema": 0.99, "pretrain_loops": 300, "freeze_d": 1},
+    "ada+ema": {"ema": 0.99, "ada_target": 0.6},
+    "ema": {"ema": 0.99},
+    "ada": {"ada_target": 0.6},
+    "pretrain": {"pretrain_loops": 1200},
+    "pretrain_freezed": {"pretrain_loops": 1200, "freeze_d": 1},
+    "lr_d_half": {"lr_d": 0.0001},
+    "loops_2x": {"loops": 2400},
+    "ema_pretrain": {"ema": 0.99, "pretrain_loops": 1200},
+    "ema_ada": {"ema": 0.99, "ada_target": 0.6},
+}
+"""Overrides of the ``gan`` params per option; ``default`` is today's CPU default. An option with ``ema`` is also
+judged through its trained (not averaged) generator as ``<option>/trained``: EMA does not change training, so
+``default+ema/trained`` is ``default``."""
+
+
+def train(images: torch.Tensor, intact: torch.Tensor, config: GanConfig, label: str, cache: Path) -> DCGAN:
+    torch.manual_seed(config.seed)
+    labels = config.labels_for(label)
+    model = DCGAN(images, config, labels.real, labels.fake)
+    if config.pretrain_loops:
+        model.start_from(pretrained_state(intact, config, cache))
+    with tempfile.TemporaryDirectory(prefix="bsgan-ablation-") as scratch:
+        fit(model, config, Path(scratch), resume=False)
+    return model
+
+
+def judge(generator: torch.nn.Module, model: DCGAN, label: str, sets: int, args: argparse.Namespace,
+          network: InceptionFeatures,
+          real: dict[str, torch.Tensor], reference: Any, k: int) -> dict[str, Any]:
+    size = len(real["train"])
+    images = generate_images(generator, latent_batch(sets * size, model.config.latent_size, 0))
+    features = extract(network, images).double()
+    spread = fidelity_over_sets(real["train"], [features[i * size:(i + 1) * size] for i in range(sets)],
+                                100, 50, 0)
+    scores = [prdc(real["train"], features[i * size:(i + 1) * size], k) for i in range(sets)]
+    return {"fid": spread["fid"].mean, "fid_std": spread["fid"].std, "kid": spread["kid"].mean,
+            "gan_test": reference.gan_test(images, label),
+            **{name: sum(getattr(s, name) for s in scores) / sets
+               for name in ("precision", "recall", "density", "coverage")}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--class", dest="label", default="pitting")
+    parser.add_argument("--options", nargs="+", choices=sorted(OPTIONS), default=["default"])
+    parser.add_argument("--sets", type=int, default=1, help="generated sets of the train set's size per option")
+    parser.add_argument("--force", action="store_true")
+    parser.add_argument("--loops", type=int, default=0, help="gan.loops for every option (0: params.yaml's)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/gan_ablation")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    params = load_params(ROOT / "params.yaml")
+    prepared, cache = ROOT / "data/prepared", ROOT / ".cache"
+    images = load_class_images(prepared, args.label)
+    intact = load_class_images(prepared, params.data.intact_class)
+    network = InceptionFeatures()
+    real = {split: cached_features(network, *load_class_bytes(prepared, args.label, split), cache / "features").double()
+            for split in ("train", "test")}
+    reference = reference_classifier(prepared, params.eval.reference, params.eval.seed, "cpu", cache / "reference")
+    args.out.mkdir(parents=True, exist_ok=True)
+    table = args.out / f"{args.label}.json"
+    results: dict[str, Any] = json.loads(table.read_text()) if table.exists() else {}
+    floor = fidelity_over_sets(real["train"], [real["test"]], 100, 50, 0)
+    results["real_test"] = {"fid": floor["fid"].mean, "kid": floor["kid"].mean,
+                            "gan_test": reference.gan_test(load_class_bytes(prepared, args.label, "test")[0],
+                                                           args.label),
+                            **prdc(real["train"], real["test"], params.eval.prdc_k).as_dict()}
+    for option in args.options:
+        if option in results and not args.force:
+            continue
+        loops = {"loops": args.loops} if args.loops else {}
+        config = params.gan.model_copy(update={**loops, **OPTIONS[option], "eval_every": 0})
+        config = GanConfig.model_validate(config.model_dump())
+        start = time.perf_counter()
+        model = train(images, intact, config, args.label, cache / "gan_pretrain")
+        seconds = time.perf_counter() - start
+        sample_grid(model).save(args.out / f"{args.label}-{option}.png")
+        judged = {option: model.sampler} | ({f"{option}/trained": model.generator} if config.ema else {})
+        for name, generator in judged.items():
+            results[name] = {"overrides": OPTIONS[option], "loops": config.loops, "seconds": seconds,
+                             **judge(generator, model, args.label, args.sets, args, network, real, reference,
+                                     params.eval.prdc_k)}
+        table.write_text(json.dumps(results, indent=1))
+        print(option, json.dumps(results[option]), flush=True)
+        if config.ema:
+            grid = sample_grid(model)  # the trained generator's grid beside the average's
+            model.generator_ema = None
+            sample_grid(model).save(args.out / f"{args.label}-{option}-trained.png")
+            grid.save(args.out / f"{args.label}-{option}.png")
+    (args.out / f"{args.label}.md").write_text(to_markdown(results, args.label))
+    print(to_markdown(results, args.label))
+
+
+def to_markdown(results: dict[str, Any], label: str) -> str:
+    lines = [(f"| {label}: option | FID vs train | KID×10³ | GAN-test | precision | recall | density | coverage "
+              "| s/generator |"),
+             "|---|---|---|---|---|---|---|---|---|"]
+    for option, r in results.items():
+        lines.append(f"| {option} | {r['fid']:.1f} | {r['kid'] * 1000:.1f} | {r['gan_test']:.2f} | "
+                     f"{r['precision']:.2f} | "
+                     f"{r['recall']:.2f} | {r['density']:.2f} | {r['coverage']:.2f} | {r.get('seconds', 0):.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
