@@ -39,6 +39,7 @@ def project(tmp_path: Path) -> Path:
     params["augment"]["target_per_class"] = 12
     params["gan"].update(TINY_GAN | {"classes": ["pitting"], "eval_every": 0})
     params["generate"].update({"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3})
+    params["eval"].update({"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "turing_count": 2})
     params["tasks"]["target_per_class"] = 12
     params["tasks"]["definitions"] = {task: params["tasks"]["definitions"][task] for task in TASKS}
     params["classify"].update({"epochs": 1, "repeats": 2, "val_fraction": 0.2, "device": "cpu"})
