@@ -19,8 +19,6 @@ a GAN changed) trains nothing.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import logging
 import multiprocessing
 import shutil
@@ -44,6 +42,7 @@ from bsgan.data.tasks import classical_augmenter, compose, hold_out, plan
 from bsgan.data.tensors import load_class_bytes
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
+from bsgan.io.fingerprint import fingerprint, resume_or_reset
 from bsgan.io.json_file import read_json, write_json
 from bsgan.io.lock import exclusive_lock
 from bsgan.layout import RESULTS_FILE, TRAINING_RUN_FILE, Layout, generator_name
@@ -144,17 +143,14 @@ def crop_side(prepared: Path) -> int | None:
     return int(statistics.median(sides)) if sides else None
 
 
-def fingerprint(params: Params, name: str, data: TaskData) -> str:
+def task_fingerprint(params: Params, name: str, data: TaskData) -> str:
     """What a repeat's result depends on: the training settings and the exact images."""
     settings = params.classify.model_dump(mode="json", exclude={"repeats", "device", "confidence", "workers",
                                                                     "bootstrap_resamples", "bootstrap_seed"})
     # the file format too: repeats saved in an older format are trained again, not copied on
-    digest = hashlib.sha256(json.dumps([settings, name, data.classes, CLASSIFIER_FORMAT], sort_keys=True).encode())
-    for part in (data.train, data.val, data.test):
-        if part is not None:
-            digest.update(part.images.numpy().tobytes())
-            digest.update(part.labels.numpy().tobytes())
-    return digest.hexdigest()
+    parts = [tensor for part in (data.train, data.val, data.test) if part is not None
+             for tensor in (part.images, part.labels)]
+    return fingerprint([settings, name, data.classes, CLASSIFIER_FORMAT], *parts)
 
 
 def summary(repeats: list[dict[str, Any]], classes: list[str], confidence: float) -> dict[str, dict[str, Any]]:
@@ -228,11 +224,7 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
              ", ".join(f"{label} {sum(parts.values())}" for label, parts in data.composition.items()),
              len(data.val) if data.val is not None else 0, len(data.test))
     work = args.checkpoints / name
-    stamp = fingerprint(params, name, data)
-    if args.restart or not (work / "fingerprint.txt").exists() or (work / "fingerprint.txt").read_text() != stamp:
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        (work / "fingerprint.txt").write_text(stamp)
+    resume_or_reset(work, task_fingerprint(params, name, data), restart=args.restart)
     training_runs = {gen: read_json(args.gan_models / gen / TRAINING_RUN_FILE).get("run_id", "unknown")
                      for gen in data.generators if (args.gan_models / gen / TRAINING_RUN_FILE).exists()}
     runs = ClassifyRuns(project, params, name, data.composition, training_runs, work)

@@ -12,8 +12,6 @@ original-set GAN in ``models/gan/<class>-original``.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import logging
 import shutil
 from pathlib import Path
@@ -27,6 +25,7 @@ from bsgan.config import GanConfig, Params, load_params
 from bsgan.data.tensors import load_class_images
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
+from bsgan.io.fingerprint import fingerprint, resume_or_reset
 from bsgan.io.json_file import write_json
 from bsgan.io.lock import exclusive_lock
 from bsgan.layout import CHECKPOINT_FILE, GAN_SOURCES, GENERATOR_FILE, TRAINING_RUN_FILE, Layout, generator_name
@@ -60,16 +59,12 @@ def cpu_threads(config: GanConfig) -> int | None:
     return torch.get_num_threads() if resolve_accelerator(config.device) == "cpu" else None
 
 
-def fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor,
-                start: dict[str, torch.Tensor] | None = None) -> str:
+def checkpoint_fingerprint(config: GanConfig, label: str, source: str, images: torch.Tensor,
+                           start: dict[str, torch.Tensor] | None = None) -> str:
     """What a checkpoint was trained from (images, recipe, starting weights); a resume needs the same (a resume
     with another CPU thread count would not give the generator an uninterrupted run gives)."""
-    digest = hashlib.sha256(json.dumps([config.recipe(), label, source, cpu_threads(config)], sort_keys=True).encode())
-    digest.update(images.numpy().tobytes())
-    for name, tensor in sorted((start or {}).items()):
-        digest.update(name.encode())
-        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-    return digest.hexdigest()
+    weights = [part for name, tensor in sorted((start or {}).items()) for part in (name, tensor)]
+    return fingerprint([config.recipe(), label, source, cpu_threads(config)], images, *weights)
 
 
 def starting_state(params: Params, label: str, source: str, args: argparse.Namespace,
@@ -97,15 +92,11 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     checkpoints, curve = args.checkpoints / name, args.plots / f"{name}.csv"
     probe_curve = args.fidelity_plots / f"{name}.csv"
     start = starting_state(params, label, source, args, project)
-    stamp = fingerprint(config, label, source, images, start)
-    stamp_file = checkpoints / "fingerprint.txt"
-    resume = not args.restart and (checkpoints / LAST_CHECKPOINT).exists() and stamp_file.exists() and stamp_file.read_text() == stamp
+    stamp = checkpoint_fingerprint(config, label, source, images, start)
+    resume = resume_or_reset(checkpoints, stamp, restart=args.restart, needs=LAST_CHECKPOINT)
     if not resume:
-        shutil.rmtree(checkpoints, ignore_errors=True)
         curve.unlink(missing_ok=True)
         probe_curve.unlink(missing_ok=True)
-        checkpoints.mkdir(parents=True)
-        stamp_file.write_text(stamp)
     run_file = checkpoints / "mlflow_run_id.txt"
     tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed),
             "dvc_stage": f"train_gan_{source}@{label}", "cpu_threads": str(cpu_threads(config) or "gpu")}

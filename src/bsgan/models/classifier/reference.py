@@ -10,8 +10,6 @@ trained network is cached under a hash of the images and its settings, so the tr
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ import torch
 from bsgan.config import ClassifyConfig, ReferenceConfig
 from bsgan.data.prepared import read_image_set
 from bsgan.data.tensors import load_class_bytes
+from bsgan.io.fingerprint import fingerprint
 from bsgan.models.classifier.torch_model import FailureClassifier
 from bsgan.models.classifier.training import LabelledImages, train_classifier
 
@@ -51,10 +50,8 @@ def reference_classifier(prepared: Path, config: ReferenceConfig, seed: int, dev
     """The classifier trained on ``prepared``'s real train split (every class), through the cache in ``cache``."""
     rows = read_image_set(prepared, "train")
     classes = sorted({row.label for row, _ in rows})
-    digest = hashlib.sha256(json.dumps([config.model_dump(mode="json"), seed, classes], sort_keys=True).encode())
-    for row, _ in sorted(rows, key=lambda item: item[0].sha256):
-        digest.update(row.sha256.encode())
-    path = cache / f"{digest.hexdigest()[:32]}.pt"
+    hashes = sorted(row.sha256 for row, _ in rows)
+    path = cache / f"{fingerprint([config.model_dump(mode='json'), seed, classes], *hashes)[:32]}.pt"
     train = labelled(prepared, classes, "train")
     network = FailureClassifier(len(classes), train.images.shape[-1], config.width)
     if path.exists():

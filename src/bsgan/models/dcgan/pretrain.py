@@ -9,8 +9,6 @@ The weights are cached under a hash of the images and the recipe: every failure 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import torch
 
 from bsgan.config import GanConfig
+from bsgan.io.fingerprint import fingerprint
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.training import fit
 
@@ -34,9 +33,7 @@ def pretrain_config(config: GanConfig) -> GanConfig:
 
 def pretrain_key(config: GanConfig, images: torch.Tensor) -> str:
     recipe = pretrain_config(config).model_dump(mode="json", exclude=PRETRAIN_EXCLUDED)
-    digest = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode())
-    digest.update(images.numpy().tobytes())
-    return digest.hexdigest()[:32]
+    return fingerprint(recipe, images)[:32]
 
 
 def pretrained_state(intact: torch.Tensor, config: GanConfig, cache: Path) -> dict[str, torch.Tensor]:
