@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bsgan.metrics.fidelity_table import table_rows, to_csv, to_markdown
+from bsgan.metrics.fidelity_table import fidelity_key, fidelity_keys, table_rows, to_csv, to_markdown
 
 
 def entry(fid: float, kid: float, std: float = 0.0, **extra: float) -> dict[str, float]:
@@ -40,3 +40,9 @@ def test_markdown_scales_kid_by_a_thousand_and_shows_the_spread_only_where_there
 def test_csv_has_a_row_per_table_row_and_every_column() -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(table_rows(RESULTS)))))
     assert len(rows) == 3 and float(rows[1]["fid_original"]) == 433.9 and rows[2]["near_copy_share"] == "0.001"
+
+
+def test_one_scheme_names_every_distance_key() -> None:
+    assert fidelity_key("kid", "classical", std=True) == "kid_classical_std"
+    assert fidelity_keys(std=False) == ["fid_original", "kid_original", "fid_classical", "kid_classical"]
+    assert set(fidelity_keys()) <= set(entry(1.0, 1.0))  # the keys evaluate_gan writes are the ones the table reads

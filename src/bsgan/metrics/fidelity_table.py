@@ -17,6 +17,20 @@ from typing import Any
 ROWS = {"real_test": "real test split (floor)", "untrained": "untrained generator", "original": "GAN (original)",
         "classical": "GAN (classical)"}
 REFERENCES = ("original", "classical")
+"""The real sets every generated set is compared with: the prepared train split and the augmented set."""
+DISTANCES = ("fid", "kid")
+"""The distribution distances, each against every reference, as mean and std over the generated sets."""
+
+
+def fidelity_key(metric: str, reference: str, std: bool = False) -> str:
+    """``fid_original``, ``kid_classical_std``: the one key scheme of metrics/gan.json, the tables and MLflow."""
+    return f"{metric}_{reference}_std" if std else f"{metric}_{reference}"
+
+
+def fidelity_keys(std: bool = True) -> list[str]:
+    """Every distance key, reference by reference (with their ``_std`` beside them unless ``std`` is false)."""
+    return [fidelity_key(metric, reference, spread) for reference in REFERENCES for metric in DISTANCES
+            for spread in ((False, True) if std else (False,))]
 CLASS_FIDELITY = ("gan_test", "precision", "recall", "density", "coverage")
 
 
@@ -29,10 +43,7 @@ def table_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]
                 continue
             values = kinds[kind]
             row: dict[str, Any] = {"class": label, "images": title, "sets": values["sets"], "set_size": values["set_size"]}
-            for reference in REFERENCES:
-                for metric in ("fid", "kid"):
-                    row[f"{metric}_{reference}"] = values[f"{metric}_{reference}"]
-                    row[f"{metric}_{reference}_std"] = values[f"{metric}_{reference}_std"]
+            row |= {key: values[key] for key in fidelity_keys()}
             row |= {name: values.get(name, "") for name in CLASS_FIDELITY}
             row["near_copy_share"] = values.get("near_copy_share", "")
             rows.append(row)
@@ -60,10 +71,8 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
         share = row["near_copy_share"]
         cells = [
             row["class"], row["images"], f"{row['sets']} × {row['set_size']}",
-            _plus_minus(row["fid_original"], row["fid_original_std"], 1, 1),
-            _plus_minus(row["kid_original"], row["kid_original_std"], 1000, 1),
-            _plus_minus(row["fid_classical"], row["fid_classical_std"], 1, 1),
-            _plus_minus(row["kid_classical"], row["kid_classical_std"], 1000, 1),
+            *(_plus_minus(row[fidelity_key(metric, reference)], row[fidelity_key(metric, reference, std=True)],
+                          1000 if metric == "kid" else 1, 1) for reference in REFERENCES for metric in DISTANCES),
             *(f"{row[name]:.2f}" if row.get(name, "") != "" else "" for name in CLASS_FIDELITY),
             f"{share:.1%}" if share != "" else "",
         ]

@@ -44,7 +44,7 @@ from bsgan.layout import GAN_SOURCES, TRAINING_RUN_FILE, Layout, generator_name
 from bsgan.metrics.embedding import tsne_map
 from bsgan.metrics.features import cached_features
 from bsgan.metrics.fidelity import Spread, fidelity_over_sets
-from bsgan.metrics.fidelity_table import REFERENCES, table_rows, to_csv, to_markdown
+from bsgan.metrics.fidelity_table import fidelity_key, fidelity_keys, table_rows, to_csv, to_markdown
 from bsgan.metrics.figures import distance_figure, tsne_figure
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.memorisation import closest_pairs, memorisation, nearest
@@ -118,8 +118,8 @@ def summarise(spreads: dict[str, dict[str, Spread]], sets: int, set_size: int) -
     row: dict[str, Any] = {"sets": sets, "set_size": set_size}
     for reference, metrics in spreads.items():
         for metric, spread in metrics.items():
-            row[f"{metric}_{reference}"] = spread.mean
-            row[f"{metric}_{reference}_std"] = spread.std
+            row[fidelity_key(metric, reference)] = spread.mean
+            row[fidelity_key(metric, reference, std=True)] = spread.std
     return row
 
 
@@ -237,8 +237,7 @@ def log_runs(params: Params, results: dict[str, dict[str, Any]], out: Path, mode
                 mlflow.log_params(flatten({"eval": params.eval.model_dump(mode="json")}))
                 metrics = {key: value for key, value in kinds[source].items() if isinstance(value, float)}
                 for yardstick in ("real_test", "untrained"):
-                    metrics |= {f"{yardstick}_{metric}_{ref}": kinds[yardstick][f"{metric}_{ref}"]
-                                for ref in REFERENCES for metric in ("fid", "kid")}
+                    metrics |= {f"{yardstick}_{key}": kinds[yardstick][key] for key in fidelity_keys(std=False)}
                     metrics |= {f"{yardstick}_{metric}": kinds[yardstick][metric]
                                 for metric in ("gan_test", *PRDC_NAMES)}
                 mlflow.log_metrics(metrics)
