@@ -3,57 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import TINY_GAN, TINY_SYNTHETIC
+from tests.dvc_repo import run, tiny_dvc_repo
 
-PROJECT = Path(__file__).parents[1]
 TASKS = ("t1_original", "t3_gan_only")
 """Two of the six tasks keep the run short; every task is one entry of the same foreach."""
 pytestmark = pytest.mark.slow
 
 
-def run(command: list[str], cwd: Path) -> str:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "MLFLOW_TRACKING_URI": f"sqlite:///{cwd / 'mlflow.db'}", "GIT_AUTHOR_NAME": "test",
-           "GIT_AUTHOR_EMAIL": "test@example.com", "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"}
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git + DVC repo holding the project's pipeline, code and a tiny params.yaml."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    for name in ("dvc.yaml", ".dvcignore", ".gitignore", "data/raw/README.md", "reports/turing/README.md"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PROJECT / name, tmp_path / name)
-    shutil.copytree(PROJECT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    params = yaml.safe_load((PROJECT / "params.yaml").read_text())
-    params["data"].update(TINY_SYNTHETIC)
-    params["augment"]["target_per_class"] = 12
-    params["gan"].update(TINY_GAN | {"eval_every": 4, "eval_count": 6})
-    params["generate"].update({"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3})
-    params["eval"].update({"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3,
-                           "turing_count": 2, "device": "cpu"})
-    params["tasks"]["target_per_class"] = 12
-    params["tasks"]["definitions"] = {task: params["tasks"]["definitions"][task] for task in TASKS}
-    params["classify"].update({"epochs": 1, "repeats": 2, "val_fraction": 0.2, "device": "cpu"})
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
-    run(["git", "init", "-q"], tmp_path)
-    run(["dvc", "init", "-q"], tmp_path)
-    run(["dvc", "config", "core.analytics", "false"], tmp_path)
-    return tmp_path
+    return tiny_dvc_repo(tmp_path, TASKS, {"eval_every": 4, "eval_count": 6})
 
 
 def ran(output: str) -> set[str]:

@@ -9,18 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-import yaml
 from PIL import Image
 
 from bsgan.commands.budget import CLASSIFY_METRICS, PREPARE_METRICS, Experiment, axis_label, select, swept_class
 from bsgan.errors import InputDataError
-from tests.conftest import TINY_GAN, TINY_SYNTHETIC
-from tests.test_pipeline import PROJECT, run
+from tests.dvc_repo import run, tiny_dvc_repo
 
 TASKS = ("t1_original", "t4_original_classical")
 
@@ -28,26 +25,7 @@ TASKS = ("t1_original", "t4_original_classical")
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A git + DVC repo with the project's pipeline and code, tiny params, committed."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    for name in ("dvc.yaml", ".dvcignore", ".gitignore", "data/raw/README.md", "reports/turing/README.md"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PROJECT / name, tmp_path / name)
-    shutil.copytree(PROJECT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    params = yaml.safe_load((PROJECT / "params.yaml").read_text())
-    params["data"].update(TINY_SYNTHETIC)
-    params["augment"]["target_per_class"] = 12
-    params["gan"].update(TINY_GAN | {"classes": ["pitting"], "eval_every": 0})
-    params["generate"].update({"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3})
-    params["eval"].update({"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "turing_count": 2})
-    params["tasks"]["target_per_class"] = 12
-    params["tasks"]["definitions"] = {task: params["tasks"]["definitions"][task] for task in TASKS}
-    params["classify"].update({"epochs": 1, "repeats": 2, "val_fraction": 0.2, "device": "cpu"})
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
-    for command in (["git", "init", "-q"], ["dvc", "init", "-q"], ["dvc", "config", "core.analytics", "false"],
-                    ["git", "add", "-A"], ["git", "commit", "-qm", "tiny project"]):
-        run(command, tmp_path)
-    return tmp_path
+    return tiny_dvc_repo(tmp_path, TASKS, {"classes": ["pitting"], "eval_every": 0}, commit=True)
 
 
 def wait_for_the_queue(project: Path, timeout: float = 1200) -> list[str]:
