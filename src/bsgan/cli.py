@@ -53,10 +53,10 @@ STAGES = frozenset(COMMANDS)
 """The DVC stages' commands: each finished run is timed into the stage-time ledger."""
 COMMANDS |= {
     # tools
-    "profile": (profile, "write a settings profile (cpu, paper) into params.yaml"),
+    "profile": (profile, "write a settings profile (cpu, paper, gpu, sweep, bsdata) into params.yaml"),
     "turing-test": (turing_test, "a blinded real-vs-generated HTML sheet for people; --score judges their answers"),
     "tune": (tune, "an Optuna study of one class's GAN settings (KID or FID at a fixed budget); --export-best"),
-    "compare": (compare, "the tasks' macro F1 of several DVC experiments or git revisions side by side"),
+    "compare": (compare, "the tasks' macro F1 of several DVC experiments or git revisions side by side; --budget: a sweep's curve"),
     "predict": (predict, "classify crops, folders or whole photographs (--scan: sliding window, heat maps)"),
     "ui": (ui, "serve the MLflow UI (and optuna-dashboard) on the project's tracking stores, on localhost"),
 }
