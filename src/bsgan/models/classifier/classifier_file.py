@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 
 from bsgan.errors import InputDataError
+from bsgan.io.torch_file import load_saved
 from bsgan.models.classifier.torch_model import FailureClassifier
 
 FORMAT = "bsgan-classifier/1"
@@ -63,12 +64,7 @@ def save_classifier(network: FailureClassifier, info: ClassifierInfo, path: Path
 
 def load_classifier(path: Path, device: torch.device | str = "cpu") -> SavedClassifier:
     """The classifier saved at ``path``, in eval mode, with its description."""
-    try:
-        saved = torch.load(path, map_location=device, weights_only=True)
-    except FileNotFoundError:
-        raise InputDataError(f"{path}: classifier not found (run `bsgan classify` first)") from None
-    except Exception as exc:  # a truncated or foreign file; torch raises several types
-        raise InputDataError(f"{path}: not a readable classifier file ({type(exc).__name__})") from None
+    saved = load_saved(path, "classifier", "bsgan classify", device)
     if not isinstance(saved, dict) or saved.get("format") != FORMAT:
         raise InputDataError(f"{path}: not a bsgan classifier file (format {FORMAT}); a bare state dict from an older "
                              f"bsgan? rerun `bsgan classify`")

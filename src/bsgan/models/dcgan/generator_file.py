@@ -7,6 +7,7 @@ from pathlib import Path
 import torch
 
 from bsgan.errors import InputDataError
+from bsgan.io.torch_file import load_saved
 from bsgan.models.dcgan.torch_model import Generator
 
 _ARGUMENTS = ("image_size", "latent_size", "width")
@@ -21,12 +22,7 @@ def save_generator(generator: Generator, image_size: int, width: float, path: Pa
 
 def load_generator(path: Path, device: torch.device | str = "cpu") -> Generator:
     """The generator saved at ``path``, in eval mode (batch norm uses its running statistics)."""
-    try:
-        saved = torch.load(path, map_location=device, weights_only=True)
-    except FileNotFoundError:
-        raise InputDataError(f"{path}: generator not found (run `bsgan train-gan` first)") from None
-    except Exception as exc:  # a truncated or foreign file; torch raises several types
-        raise InputDataError(f"{path}: not a readable generator file ({type(exc).__name__})") from None
+    saved = load_saved(path, "generator", "bsgan train-gan", device)
     if not isinstance(saved, dict) or any(key not in saved for key in ("state_dict", *_ARGUMENTS)):
         raise InputDataError(f"{path}: not a bsgan generator file (expected keys state_dict, {', '.join(_ARGUMENTS)})")
     generator = Generator(saved["image_size"], saved["latent_size"], saved["width"]).to(device)
