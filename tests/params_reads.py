@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-import bsgan.config as config
-from bsgan.config import Params, _Section
+import bsgan.config.params as params_module
+from bsgan.config import Params, Section
 
 
 def section_paths(value: Any, path: str, found: dict[int, str]) -> dict[int, str]:
     """``id(section) -> dotted key`` of every config object in ``value``'s tree (dicts and lists followed)."""
-    if isinstance(value, _Section):
+    if isinstance(value, Section):
         found[id(value)] = path
         for name in type(value).model_fields:
             section_paths(object.__getattribute__(value, name), f"{path}.{name}" if path else name, found)
@@ -37,7 +37,7 @@ def section_paths(value: Any, path: str, found: dict[int, str]) -> dict[int, str
 def holds_sections(value: Any) -> bool:
     if isinstance(value, dict):
         value = list(value.values())
-    return isinstance(value, _Section) or (isinstance(value, list) and any(isinstance(v, _Section) for v in value))
+    return isinstance(value, Section) or (isinstance(value, list) and any(isinstance(v, Section) for v in value))
 
 
 @contextmanager
@@ -45,9 +45,9 @@ def recording() -> Iterator[set[str]]:
     """Yield the set that collects the dotted keys read while the context is open."""
     reads: set[str] = set()
     paths: dict[int, str] = {}
-    parse = config.parse_params
-    plain_getattribute = _Section.__getattribute__
-    plain_dump = _Section.model_dump
+    parse = params_module.parse_params
+    plain_getattribute = Section.__getattribute__
+    plain_dump = Section.model_dump
 
     def note(section: Any, names: Any) -> None:
         prefix = paths.get(id(section))
@@ -71,7 +71,7 @@ def recording() -> Iterator[set[str]]:
         return plain_dump(self, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(config, "parse_params", parse_and_map)
-        patch.setattr(_Section, "__getattribute__", getattribute)
-        patch.setattr(_Section, "model_dump", model_dump)
+        patch.setattr(params_module, "parse_params", parse_and_map)
+        patch.setattr(Section, "__getattribute__", getattribute)
+        patch.setattr(Section, "model_dump", model_dump)
         yield reads

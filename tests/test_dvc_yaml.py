@@ -104,7 +104,7 @@ def test_the_import_walk_follows_function_level_imports(tmp_path: Path) -> None:
     """The walk itself: ``report`` imports a command module inside a function; it must be found."""
     found = {path.relative_to(ROOT).as_posix() for path in runs("bsgan.stages.prepare")}
     assert "src/bsgan/stages/prepare.py" in found
-    assert "src/bsgan/config.py" in found
+    assert "src/bsgan/config/params.py" in found
     assert "src/bsgan/data/__init__.py" not in found  # a docstring-only package marker
 
 

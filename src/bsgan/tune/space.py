@@ -11,7 +11,8 @@ from typing import Any
 import optuna
 from pydantic import ValidationError
 
-from bsgan.config import TUNABLE, GanConfig, LabelValues, SearchChoices, SearchRange, TuneConfig, _format_error
+from bsgan.config import TUNABLE, GanConfig, LabelValues, SearchChoices, SearchRange, TuneConfig
+from bsgan.config.messages import format_error
 from bsgan.errors import ParamsError
 
 LABEL_KEYS = {"label_real": "real", "label_fake": "fake"}
@@ -81,4 +82,4 @@ def check(base: GanConfig, label: str, tune: TuneConfig) -> None:
             try:
                 apply(base, label, {name: value}, tune)
             except ValidationError as exc:
-                raise ParamsError(f"params.yaml: tune.space.{name}: {value!r}: {_format_error(exc.errors()[0])}") from None
+                raise ParamsError(f"params.yaml: tune.space.{name}: {value!r}: {format_error(exc.errors()[0])}") from None
