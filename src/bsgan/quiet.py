@@ -46,3 +46,6 @@ def quiet_third_party() -> None:
     warnings.filterwarnings("ignore", message=r"`torch\.jit\.load` is (deprecated|not supported)", category=FutureWarning)
     # A resumed train-gan finds its own last.ckpt (and fingerprint) there: expected, not a hazard.
     warnings.filterwarnings("ignore", message=r"Checkpoint directory .* exists and is not empty")
+    # A classifier trained without a validation split (GAN-test's reference, classify.val_fraction 0) has nothing
+    # to validate by design; the classifier recipe keeps its validation_step for the runs that do.
+    warnings.filterwarnings("ignore", message=r"You defined a `validation_step` but have no `val_dataloader`")
