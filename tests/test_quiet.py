@@ -3,7 +3,6 @@ import os
 import warnings
 
 import pytest
-
 import torch
 
 from bsgan.config import ClassifyConfig
