@@ -173,10 +173,18 @@ class DataConfig(Section):
                 raise ValueError(f"data.classes: {missing[0]!r} is not drawn by the synthetic source")
         if isinstance(self.train_limit, dict):
             for label in (label for label, cap in self.train_limit.items() if cap is not None):
-                if label == self.intact_class:
-                    raise ValueError(f"data.train_limit.{label}: the intact class is never capped")
-                if self.classes is not None and label not in self.classes:
-                    raise ValueError(f"data.train_limit.{label}: not a class in data.classes {self.classes}")
-                if self.source == "synthetic" and label not in self.synthetic.counts:
-                    raise ValueError(f"data.train_limit.{label}: not a class the synthetic source draws")
+                problem = self.not_a_failure_class(label)
+                if problem:
+                    raise ValueError(f"data.train_limit.{label}: {problem} (only failure classes are capped)")
         return self
+
+    def not_a_failure_class(self, label: str) -> str | None:
+        """Why ``label`` names no failure class of this data (None when it does): the rule for every key that
+        lists failure classes (``gan.classes``, ``data.train_limit``)."""
+        if label == self.intact_class:
+            return f"{label!r} is data.intact_class"
+        if self.classes is not None and label not in self.classes:
+            return f"{label!r} is not in data.classes {self.classes}"
+        if self.source == "synthetic" and label not in self.synthetic.counts:
+            return f"{label!r} is not drawn by the synthetic source"
+        return None

@@ -41,14 +41,10 @@ class Params(Section):
 
     @model_validator(mode="after")
     def _gan_classes_are_failures(self) -> Params:
-        data = self.data
         for label in self.gan.classes:
-            if label == data.intact_class:
-                raise ValueError(f"gan.classes: {label!r} is data.intact_class; GANs learn failure classes only")
-            if data.classes is not None and label not in data.classes:
-                raise ValueError(f"gan.classes: {label!r} is not in data.classes")
-            if data.source == "synthetic" and label not in data.synthetic.counts:
-                raise ValueError(f"gan.classes: {label!r} is not drawn by the synthetic source")
+            problem = self.data.not_a_failure_class(label)
+            if problem:
+                raise ValueError(f"gan.classes: {problem}; GANs learn failure classes only")
         return self
 
     @model_validator(mode="after")
