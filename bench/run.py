@@ -99,7 +99,8 @@ def main() -> None:
                                                         sizes["repeats"]), classifier_speed.markdown),
         ("fid", lambda: fid_speed.measure(sizes["fid_images"], params.data.image_size, repeats=sizes["repeats"],
                                           device=params.eval.device), fid_speed.markdown),
-        ("parallel", lambda: parallel_workers.measure(args.params.resolve(), sizes["parallel_loops"]),
+        ("parallel", lambda: parallel_workers.measure(args.params.resolve(), sizes["parallel_loops"],
+                                                     max(20, sizes["parallel_loops"] // 10)),
          parallel_workers.markdown),
         ("pipeline", lambda: stage_times(args.project, params), stage_markdown),
     ]:

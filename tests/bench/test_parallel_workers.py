@@ -15,8 +15,11 @@ import parallel_workers  # noqa: E402
 
 
 def test_each_run_has_its_own_folders_and_thread_share() -> None:
-    one, other = parallel_workers.train_command("shared_a", 1), parallel_workers.train_command("shared_b", 1)
+    params = Path("params.yaml")
+    one = parallel_workers.train_command("shared_a", 1, params)
+    other = parallel_workers.train_command("shared_b", 1, params)
     assert one[one.index("--threads") + 1] == "1"
+    assert one[one.index("--params") + 1] == "params.yaml"
     for flag in ("--models", "--checkpoints", "--plots"):
         assert one[one.index(flag) + 1] != other[other.index(flag) + 1], flag
 
@@ -30,11 +33,19 @@ def test_the_steady_speed_skips_the_warm_up_row(tmp_path: Path) -> None:
 
 def test_the_ratio_is_the_pairs_combined_speed_over_one_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     speeds = {"alone": [7.0], "shared_a": [3.4, 3.3], "over_a": [0.5, 0.4]}
-    monkeypatch.setattr(parallel_workers, "bench_project", lambda params, loops, root: root / "params.yaml")
-    monkeypatch.setattr(parallel_workers, "run_together", lambda names, threads, root, policy: speeds[names[0]])
+    written: dict[str, int] = {}
+
+    def bench_project(params: Path, loops: int, root: Path, name: str = "params.yaml") -> Path:
+        written[name] = loops
+        return root / name
+
+    monkeypatch.setattr(parallel_workers, "bench_project", bench_project)
+    monkeypatch.setattr(parallel_workers, "run_together",
+                        lambda names, threads, root, policy, params: speeds[names[0]])
     monkeypatch.setattr(parallel_workers, "usable_cores", lambda: 2)
 
-    result = parallel_workers.measure(Path("params.yaml"), loops=4)
+    result = parallel_workers.measure(Path("params.yaml"), loops=40, oversubscribed_loops=20)
+    assert written == {"params.yaml": 40, "oversubscribed.yaml": 20}, "the oversubscribed pair runs fewer loops"
     assert result["threads_alone"] == 2 and result["threads_shared"] == 1
     assert result["shared_over_alone"] == pytest.approx(6.7 / 7)
     assert result["oversubscribed_over_alone"] == pytest.approx(0.9 / 7)
