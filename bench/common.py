@@ -44,7 +44,7 @@ def best_of(runs: dict[str, Callable[[], object]], repeats: int, device: torch.d
     return best
 
 
-def autocast(precision: str, device: torch.device):  # noqa: ANN201 - a context manager
+def autocast(precision: str, device: torch.device):  # a context manager
     """bf16 autocast for precision ``bf16``, as Lightning's ``bf16-mixed``; nothing for ``32``."""
     return torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16" else nullcontext()
 

@@ -96,7 +96,7 @@ DIVERGING_LR = 1e-3
 class DivergingAtTopLr(DCGAN):
     """The real GAN, but its losses turn NaN at lr_g = DIVERGING_LR (the divergence is caught by the real check)."""
 
-    def training_step(self, batch, batch_idx):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+    def training_step(self, batch, batch_idx):  # type: ignore[no-untyped-def]
         super().training_step(batch, batch_idx)
         if self.config.lr_g == DIVERGING_LR:
             self.running += float("nan")

@@ -16,7 +16,7 @@ pytestmark = needs_chromium
 
 
 @pytest.fixture
-def browser():  # noqa: ANN201 - a selenium WebDriver
+def browser():  # a selenium WebDriver
     with chrome() as driver:
         yield driver
 
@@ -33,7 +33,7 @@ def write_sheet(tmp_path: Path) -> tuple[Path, dict[str, object]]:
     return page, key(items, "rust-original")
 
 
-def test_a_person_marks_every_image_and_gets_their_score(browser, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_person_marks_every_image_and_gets_their_score(browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     page, sheet_key = write_sheet(tmp_path)
