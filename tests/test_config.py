@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bsgan.config import Params, load_params, normalise_class_name, parse_params
 from bsgan.errors import ParamsError
@@ -35,7 +36,7 @@ def test_a_folder_given_as_params_file_is_one_line(tmp_path: Path) -> None:
 
 def test_configs_are_frozen() -> None:
     params = parse_params({"data": {}})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         params.data.image_size = 64  # type: ignore[misc]
 
 

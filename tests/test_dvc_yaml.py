@@ -112,7 +112,7 @@ def stage_params(command_line: str) -> list[str]:
     """The ``params`` that ``dvc.yaml`` lists for the stage running ``command_line`` (its item substituted)."""
     words = command_line.split()
     options = dict(zip(words[1::2], words[2::2], strict=False))
-    for name, stage in yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"].items():
+    for stage in yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"].values():
         body = stage.get("do", stage)
         if body["cmd"].split()[1] != words[0]:
             continue

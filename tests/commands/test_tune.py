@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -182,9 +183,7 @@ POSTGRES = os.environ.get("BSGAN_TEST_POSTGRES")
 @pytest.mark.skipif(not POSTGRES, reason="BSGAN_TEST_POSTGRES is not set (no PostgreSQL server to share a study in)")
 def test_two_workers_share_a_study_in_postgresql(project: Path) -> None:
     storage = f"{POSTGRES}"
-    try:
+    with contextlib.suppress(KeyError):
         optuna.delete_study(study_name="w", storage=storage)
-    except KeyError:
-        pass
     check_shared(project, workers(project, storage, count=2, trials=1), storage)
     assert load(project, "w", storage).user_attrs == {"class": "rust", "source": "original", "metric": "kid", "loops": 4}

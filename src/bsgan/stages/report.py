@@ -82,7 +82,8 @@ def data_source(params: Params) -> str:
 
 def commit_line(project: Path) -> str:
     commit = git_commit(project)
-    done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project, capture_output=True, text=True)
+    done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project, capture_output=True,
+                          text=True, check=False)
     return f"`{commit}`" + (" (with uncommitted changes)" if done.returncode == 0 and done.stdout.strip() else "")
 
 
