@@ -1,4 +1,5 @@
-"""``bsgan report``: the whole experiment on one page, ``reports/index.html`` (self-contained) and ``reports/report.md``.
+"""``bsgan report``: the whole experiment on one page, ``reports/index.html`` (self-contained) and
+``reports/report.md``.
 
 Header (data, profile, commit, date, run time per stage), the data (counts, contact sheets), every
 generator (real vs generated, training curves, FID/KID with the floor and the untrained value, t-SNE,
