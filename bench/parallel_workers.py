@@ -46,7 +46,8 @@ def bench_project(params_path: Path, loops: int, root: Path) -> Path:
     params["data"]["synthetic"] = {**params["data"].get("synthetic", {}), "counts": TINY_DATA}
     params["gan"] |= {"classes": [LABEL], "loops": loops, "checkpoint_every": loops, "eval_every": 0,
                       "log_every": max(1, loops // 10), "devices": 1}
-    params["tasks"] = {"target_per_class": 30, "definitions": {"t1_original": {"title": "1", "parts": [{"source": "real"}]}},
+    params["tasks"] = {"target_per_class": 30,
+                       "definitions": {"t1_original": {"title": "1", "parts": [{"source": "real"}]}},
                        "baseline": "t1_original"}
     (root / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
     run_bsgan(["prepare", "--out", "data/prepared", "--metrics", "prepare.json"], root, {}).check_returncode()
