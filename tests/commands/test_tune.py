@@ -155,7 +155,8 @@ def test_an_interrupted_study_stays_consistent_and_resumes(project: Path, monkey
 def workers(project: Path, storage: str | None, count: int, trials: int) -> list[subprocess.CompletedProcess]:
     env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "OPTUNA_STORAGE")}
     extra = ["--storage", storage] if storage else []
-    started = [subprocess.Popen([sys.executable, "-m", "bsgan", *COMMAND, "--study", "w", "--trials", str(trials), *extra],
+    started = [subprocess.Popen([sys.executable, "-m", "bsgan", *COMMAND, "--study", "w", "--trials", str(trials),
+                                 *extra],
                                 cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(count)]
     return [subprocess.CompletedProcess(p.args, p.wait(), *p.communicate()) for p in started]
@@ -186,4 +187,5 @@ def test_two_workers_share_a_study_in_postgresql(project: Path) -> None:
     with contextlib.suppress(KeyError):
         optuna.delete_study(study_name="w", storage=storage)
     check_shared(project, workers(project, storage, count=2, trials=1), storage)
-    assert load(project, "w", storage).user_attrs == {"class": "rust", "source": "original", "metric": "kid", "loops": 4}
+    assert load(project, "w", storage).user_attrs == {"class": "rust", "source": "original", "metric": "kid",
+                                                      "loops": 4}

@@ -40,7 +40,8 @@ def test_a_person_marks_every_image_and_gets_their_score(browser, tmp_path: Path
     browser.get(page.as_uri())
     figures = browser.find_elements(By.CSS_SELECTOR, "figure")
     assert len(figures) == 6
-    assert all(browser.execute_script("return arguments[0].naturalWidth", f.find_element(By.TAG_NAME, "img")) == 32 for f in figures)
+    assert all(browser.execute_script("return arguments[0].naturalWidth", f.find_element(By.TAG_NAME, "img")) == 32
+               for f in figures)
     finish = browser.find_element(By.ID, "finish")
     assert not finish.is_enabled()
 
