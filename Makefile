@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test bench install clean-venv
+.PHONY: repro test lint bench install clean-venv
 
 repro: $(STAMP)  ## run the whole DVC pipeline (dvc repro)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
@@ -12,6 +12,9 @@ repro: $(STAMP)  ## run the whole DVC pipeline (dvc repro)
 test: $(STAMP)  ## run the test suite
 	@$(BIN)/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: a broken suite, not a pass" >&2; fi; exit $$rc; }
+
+lint: $(STAMP)  ## ruff over the code base
+	$(BIN)/ruff check .
 
 bench: $(STAMP)  ## the benchmark suite: every speed ratio side by side, into bench/results/<device>.{md,json}
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

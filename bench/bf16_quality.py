@@ -67,10 +67,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as checkpoints:
             fit(model, config, Path(checkpoints), resume=False)
         seconds = time.perf_counter() - start
-        generated = generate_images(model.generator.float(), latent_batch(n * sets, config.latent_size, params.generate.seed))
+        generated = generate_images(model.generator.float(),
+                                    latent_batch(n * sets, config.latent_size, params.generate.seed))
         features = extract(network, generated).double()
         fids = [fid(real_features, part) for part in features.split(n)]
-        kids = [kid(real_features, part, params.eval.kid_subsets, params.eval.kid_subset_size).mean for part in features.split(n)]
+        kids = [kid(real_features, part, params.eval.kid_subsets, params.eval.kid_subset_size).mean
+                for part in features.split(n)]
         rows.append({"precision": precision, "seconds": seconds, "fid_mean": statistics.mean(fids),
                      "fid_std": statistics.stdev(fids) if sets > 1 else 0.0, "kid_mean": statistics.mean(kids),
                      "kid_std": statistics.stdev(kids) if sets > 1 else 0.0})
@@ -79,7 +81,8 @@ def main() -> None:
                 [[r["precision"], f"{r['seconds']:.0f}", f"{r['fid_mean']:.1f} ± {r['fid_std']:.1f}",
                   f"{1000 * r['kid_mean']:.1f} ± {1000 * r['kid_std']:.1f}"] for r in rows]))
     print(f"\nbf16 / float32: training time {rows[1]['seconds'] / rows[0]['seconds']:.2f}x, "
-          f"FID {rows[1]['fid_mean'] - rows[0]['fid_mean']:+.1f}, KID x10^3 {1000 * (rows[1]['kid_mean'] - rows[0]['kid_mean']):+.1f}")
+          f"FID {rows[1]['fid_mean'] - rows[0]['fid_mean']:+.1f}, "
+          f"KID x10^3 {1000 * (rows[1]['kid_mean'] - rows[0]['kid_mean']):+.1f}")
     if args.json:
         write_json({"class": args.label, "loops": params.gan.loops, "rows": rows}, args.json)
 

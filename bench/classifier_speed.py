@@ -69,8 +69,9 @@ def measure(params: Params, images: int = 2030, epochs: int = 2, repeats: int = 
     config, size = params.classify, params.data.image_size
     device = torch_device(config.device)
     generator = torch.Generator().manual_seed(0)
+    # On the device, as the stage does.
     data = LabelledImages(torch.randint(0, 256, (images, 3, size, size), dtype=torch.uint8, generator=generator),
-                          torch.randint(0, len(CLASSES), (images,), generator=generator)).to(device)  # as the stage does
+                          torch.randint(0, len(CLASSES), (images,), generator=generator)).to(device)
     rows, skipped = [], []
     for precision in precisions:
         if precision == "bf16" and bf16_is_emulated(device):
@@ -78,7 +79,8 @@ def measure(params: Params, images: int = 2030, epochs: int = 2, repeats: int = 
             continue
         for layout in layouts:
             variant = config.model_copy(update={"precision": precision, "channels_last": layout == "channels_last"})
-            times = best_of({"ours": ours(data, variant, epochs), "plain": plain(data, variant, epochs, device)}, repeats, device)
+            times = best_of({"ours": ours(data, variant, epochs), "plain": plain(data, variant, epochs, device)},
+                            repeats, device)
             rows.append({"precision": precision, "layout": layout, "ours_epochs_per_s": epochs / times["ours"],
                          "plain_epochs_per_s": epochs / times["plain"], "ratio": times["plain"] / times["ours"]})
     return {"device": device.type, "machine": machine(device), "image_size": size, "images": images,
@@ -86,10 +88,11 @@ def measure(params: Params, images: int = 2030, epochs: int = 2, repeats: int = 
 
 
 def markdown(result: dict[str, Any]) -> str:
-    rows = [[r["precision"], r["layout"], f"{r['ours_epochs_per_s']:.3f}", f"{r['plain_epochs_per_s']:.3f}", f"{r['ratio']:.3f}",
-             f"{r['ours_epochs_per_s'] * result['images']:.0f}"] for r in result["rows"]]
+    rows = [[r["precision"], r["layout"], f"{r['ours_epochs_per_s']:.3f}", f"{r['plain_epochs_per_s']:.3f}",
+             f"{r['ratio']:.3f}", f"{r['ours_epochs_per_s'] * result['images']:.0f}"] for r in result["rows"]]
     lines = [f"Classifier training on {result['device']} ({result['machine']}): {result['images']} images of "
-             f"{result['image_size']}x{result['image_size']}, batch {result['batch_size']}, width {result['width']}", "",
+             f"{result['image_size']}x{result['image_size']}, batch {result['batch_size']}, "
+             f"width {result['width']}", "",
              table(["precision", "layout", "ours epochs/s", "plain epochs/s", "ours / plain", "ours images/s"], rows)]
     return "\n".join(lines + (["", *result["skipped"]] if result["skipped"] else []))
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import platform
 import time
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 
 import torch
 
 from bsgan.runtime import cpu_has_fast_bf16
+
+CPU = torch.device("cpu")
+"""The default device of the timing helpers."""
 
 LAYOUTS = ("contiguous", "channels_last")
 """Memory layouts every training benchmark measures (``channels_last`` off and on)."""
@@ -20,7 +23,7 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize()
 
 
-def seconds(run: Callable[[], object], device: torch.device = torch.device("cpu")) -> float:
+def seconds(run: Callable[[], object], device: torch.device = CPU) -> float:
     """Wall time of ``run()``, including the device work it queued."""
     synchronize(device)
     start = time.perf_counter()
@@ -29,7 +32,7 @@ def seconds(run: Callable[[], object], device: torch.device = torch.device("cpu"
     return time.perf_counter() - start
 
 
-def best_of(runs: dict[str, Callable[[], object]], repeats: int, device: torch.device = torch.device("cpu")) -> dict[str, float]:
+def best_of(runs: dict[str, Callable[[], object]], repeats: int, device: torch.device = CPU) -> dict[str, float]:
     """Best wall time of each run over ``repeats`` rounds, after one warm-up round.
 
     Rounds alternate the runs, so drift of a shared machine (its speed moves by 25% between minutes
@@ -44,7 +47,7 @@ def best_of(runs: dict[str, Callable[[], object]], repeats: int, device: torch.d
     return best
 
 
-def autocast(precision: str, device: torch.device):  # noqa: ANN201 - a context manager
+def autocast(precision: str, device: torch.device):  # a context manager
     """bf16 autocast for precision ``bf16``, as Lightning's ``bf16-mixed``; nothing for ``32``."""
     return torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16" else nullcontext()
 
@@ -62,10 +65,8 @@ def machine(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
     model = platform.processor() or platform.machine()
-    try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    with suppress(OSError, StopIteration), open("/proc/cpuinfo") as cpuinfo:
+        model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
     bf16 = "native bf16" if cpu_has_fast_bf16() else "no native bf16"
     return f"{model}, {torch.get_num_threads()} threads, {bf16}"
 

@@ -26,7 +26,8 @@ from bsgan.metrics.inception import INPUT_SIZE, InceptionFeatures
 from bsgan.runtime import configure_threads, torch_device
 
 
-def measure(images: int = 60, size: int = 32, batch_size: int = 50, repeats: int = 2, device: str = "auto") -> dict[str, Any]:
+def measure(images: int = 60, size: int = 32, batch_size: int = 50, repeats: int = 2,
+            device: str = "auto") -> dict[str, Any]:
     """Images/s of the bare network (both layouts) and of ours, and the seconds of one FID."""
     where = torch_device(device)
     network = InceptionFeatures().to(where)
@@ -46,7 +47,8 @@ def measure(images: int = 60, size: int = 32, batch_size: int = 50, repeats: int
             "ours": lambda: extract(network, generated, batch_size)}
     times = best_of(runs, repeats, where)  # its warm-up lets oneDNN/cuDNN pick kernels per layout
     rate = {name: images / t for name, t in times.items()}
-    real, fake = extract(network, generated.flip(0), batch_size).double(), extract(network, generated, batch_size).double()
+    real, fake = (extract(network, generated.flip(0), batch_size).double(),
+                  extract(network, generated, batch_size).double())
     fid_seconds = min(seconds(lambda: fid(real, fake)) for _ in range(repeats))
     best_bare = max(rate["bare"], rate["bare_channels_last"])
     return {"device": where.type, "machine": machine(where), "images": images, "size": size,
@@ -62,7 +64,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"FID features on {result['device']} ({result['machine']}), float32, {result['images']} images of "
         f"{result['size']}x{result['size']}", "", table(["pipeline", "images/s"], rows), "",
         f"ours / best bare: {result['ratio']:.3f}",
-        f"one FID of two feature sets (torchmetrics, float64, 2048x2048 eigenvalues): {result['fid_seconds']:.2f} s, any set size",
+        f"one FID of two feature sets (torchmetrics, float64, 2048x2048 eigenvalues): {result['fid_seconds']:.2f} s, "
+        "any set size",
     ])
 
 

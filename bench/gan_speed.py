@@ -89,13 +89,16 @@ class _Clock(pl.Callback):
     def __init__(self) -> None:
         self.start = self.end = 0.0
 
-    def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: object, batch_idx: int) -> None:
+    def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: object,
+                             batch_idx: int) -> None:
         if batch_idx == WARMUP_LOOPS:
             synchronize(pl_module.device)
             self.start = time.perf_counter()
 
-    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object, batch_idx: int) -> None:
-        if batch_idx == trainer.num_training_batches - 1:  # one sync at the end: a sync per loop would drain a GPU's queue
+    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object,
+                           batch_idx: int) -> None:
+        # One sync at the end: a sync per loop would drain a GPU's queue.
+        if batch_idx == trainer.num_training_batches - 1:
             synchronize(pl_module.device)
             self.end = time.perf_counter()
 
@@ -131,8 +134,8 @@ def measure(params: Params, loops: int = 60, repeats: int = 2, precisions: tuple
         if precision == "bf16" and bf16_is_emulated(device):
             slow = matmul_peak(torch.bfloat16, device, n=512, repeats=2)
             fast = matmul_peak(torch.float32, device, n=512, repeats=2)
-            skipped.append(f"bf16 skipped: this CPU has no native bf16 kernels (AVX512-BF16/AMX); a bf16 matmul runs at "
-                           f"{slow:.1f} GFLOP/s here, {fast:.0f} in float32")
+            skipped.append(f"bf16 skipped: this CPU has no native bf16 kernels (AVX512-BF16/AMX); a bf16 matmul "
+                           f"runs at {slow:.1f} GFLOP/s here, {fast:.0f} in float32")
             continue
         peak = matmul_peak(DTYPES[precision], device)
         for layout in layouts:
@@ -146,26 +149,28 @@ def measure(params: Params, loops: int = 60, repeats: int = 2, precisions: tuple
                 "ratio": plain / ours, "gflop_per_loop": flops / 1e9, "ours_gflops": flops / ours / 1e9,
                 "peak_gflops": peak, "fraction_of_peak": flops / ours / 1e9 / peak,
             })
-    setting = (f"{size}x{size}, G x{config.generator_width}, D x{config.discriminator_width}, batch {config.batch_size}, "
-               f"k_d/k_g {config.k_d}/{config.k_g}, diffaug {config.diffaug or 'off'}")
+    setting = (f"{size}x{size}, G x{config.generator_width}, D x{config.discriminator_width}, "
+               f"batch {config.batch_size}, k_d/k_g {config.k_d}/{config.k_g}, diffaug {config.diffaug or 'off'}")
     return {"device": device.type, "machine": machine(device), "setting": setting, "loops": loops, "repeats": repeats,
             "rows": rows, "skipped": skipped}
 
 
 def markdown(result: dict[str, Any]) -> str:
-    rows = [[r["precision"], r["layout"], f"{r['ours_loops_per_s']:.2f}", f"{r['plain_loops_per_s']:.2f}", f"{r['ratio']:.3f}",
-             f"{r['gflop_per_loop']:.2f}", f"{r['ours_gflops']:.1f}", f"{r['peak_gflops']:.0f}", f"{r['fraction_of_peak']:.1%}"]
+    rows = [[r["precision"], r["layout"], f"{r['ours_loops_per_s']:.2f}", f"{r['plain_loops_per_s']:.2f}",
+             f"{r['ratio']:.3f}", f"{r['gflop_per_loop']:.2f}", f"{r['ours_gflops']:.1f}", f"{r['peak_gflops']:.0f}",
+             f"{r['fraction_of_peak']:.1%}"]
             for r in result["rows"]]
     lines = [f"GAN training on {result['device']} ({result['machine']}): {result['setting']}", "",
-             table(["precision", "layout", "ours loops/s", "plain loops/s", "ours / plain", "GFLOP per loop", "ours GFLOP/s",
-                    "matmul peak GFLOP/s", "of peak"], rows)]
+             table(["precision", "layout", "ours loops/s", "plain loops/s", "ours / plain", "GFLOP per loop",
+                    "ours GFLOP/s", "matmul peak GFLOP/s", "of peak"], rows)]
     lines += ["", *result["skipped"]] if result["skipped"] else []
     by = {(r["precision"], r["layout"]): r["ours_loops_per_s"] for r in result["rows"]}
     for layout in LAYOUTS:
         if ("32", layout) in by and ("bf16", layout) in by:
             lines.append(f"\nbf16 speed-up (ours, {layout}): {by['bf16', layout] / by['32', layout]:.2f}x")
     if ("32", "contiguous") in by and ("32", "channels_last") in by:
-        lines.append(f"\nchannels_last speed-up (ours, float32): {by['32', 'channels_last'] / by['32', 'contiguous']:.2f}x")
+        lines.append("\nchannels_last speed-up (ours, float32): "
+                     f"{by['32', 'channels_last'] / by['32', 'contiguous']:.2f}x")
     return "\n".join(lines)
 
 

@@ -48,7 +48,8 @@ def bench_project(params_path: Path, loops: int, root: Path, name: str = "params
     params["data"]["synthetic"] = {**params["data"].get("synthetic", {}), "counts": TINY_DATA}
     params["gan"] |= {"classes": [LABEL], "loops": loops, "checkpoint_every": loops, "eval_every": 0,
                       "log_every": max(1, loops // 10), "devices": 1}
-    params["tasks"] = {"target_per_class": 30, "definitions": {"t1_original": {"title": "1", "parts": [{"source": "real"}]}},
+    params["tasks"] = {"target_per_class": 30,
+                       "definitions": {"t1_original": {"title": "1", "parts": [{"source": "real"}]}},
                        "baseline": "t1_original"}
     (root / name).write_text(yaml.safe_dump(params), encoding="utf-8")
     if not (root / "data/prepared/manifest.csv").exists():
@@ -106,7 +107,8 @@ def measure(params_path: Path, loops: int, oversubscribed_loops: int) -> dict[st
         shared = run_together(["shared_a", "shared_b"], share, root, "PASSIVE", params)
         oversubscribed = run_together(["over_a", "over_b"], cores, root, "ACTIVE", short)
         seconds = time.perf_counter() - start
-    return {"cores": cores, "loops": loops, "oversubscribed_loops": oversubscribed_loops, "threads_alone": cores, "threads_shared": share,
+    return {"cores": cores, "loops": loops, "oversubscribed_loops": oversubscribed_loops,
+            "threads_alone": cores, "threads_shared": share,
             "alone_loops_per_s": alone, "shared_loops_per_s": shared, "oversubscribed_loops_per_s": oversubscribed,
             "shared_over_alone": sum(shared) / alone, "oversubscribed_over_alone": sum(oversubscribed) / alone,
             "seconds": seconds}

@@ -6,9 +6,10 @@
 
 Parts: GAN loops/s of our module vs the plain PyTorch loop in each precision and layout, with GFLOP/s
 against the machine's measured matmul peak; classifier epochs/s vs a plain loop; FID images/s vs the
-bare network; two concurrent ``train-gan`` processes against one alone (``parallel.shared_over_alone``); and the wall time of each stage of the last ``dvc repro`` (from the stage-time
-ledger, ``logs/stage_times.jsonl``; run ``make repro`` first to fill it). Writes
-``<out>/<device>.md`` and ``<out>/<device>.json``. Not a test: it asserts nothing.
+bare network; two concurrent ``train-gan`` processes against one alone (``parallel.shared_over_alone``);
+and the wall time of each stage of the last ``dvc repro`` (from the stage-time ledger,
+``logs/stage_times.jsonl``; run ``make repro`` first to fill it). Writes ``<out>/<device>.md`` and
+``<out>/<device>.json``. Not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from bsgan.quiet import quiet_third_party
 from bsgan.runtime import configure_threads, torch_device
 from bsgan.stage_times import pipeline_times
 
-QUICK = {"gan_loops": 2, "classifier_images": 64, "classifier_epochs": 1, "fid_images": 4, "repeats": 1, "parallel_loops": 4}
+QUICK = {"gan_loops": 2, "classifier_images": 64, "classifier_epochs": 1, "fid_images": 4, "repeats": 1,
+         "parallel_loops": 4}
 FULL = {"gan_loops": 60, "classifier_images": 2030, "classifier_epochs": 2, "fid_images": 60, "repeats": 2,
         "parallel_loops": 300}
 
@@ -54,7 +56,8 @@ def stage_markdown(times: dict[str, Any]) -> str:
         return "Pipeline: no stage times yet (`make repro` fills logs/stage_times.jsonl)."
     rows = [[name, part["runs"], f"{part['seconds']:.0f}", f"{part['seconds'] / times['total_seconds']:.0%}"]
             for name, part in times["stages"].items()]
-    rows.append(["**total**", sum(p["runs"] for p in times["stages"].values()), f"**{times['total_seconds']:.0f}**", ""])
+    rows.append(["**total**", sum(p["runs"] for p in times["stages"].values()), f"**{times['total_seconds']:.0f}**",
+                 ""])
     lines = ["Pipeline (`dvc repro`): the last run of each stage, from logs/stage_times.jsonl", "",
              table(["stage", "runs", "seconds", "share"], rows)]
     if times["missing"]:
@@ -74,8 +77,8 @@ def suite_params(params_path: Path, profiles: list[str], scratch: Path) -> Param
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
-    parser.add_argument("--profile", nargs="+", default=[], help="settings profiles applied in order to a copy of params "
-                                                                  "(e.g. paper gpu)")
+    parser.add_argument("--profile", nargs="+", default=[],
+                        help="settings profiles applied in order to a copy of params (e.g. paper gpu)")
     parser.add_argument("--project", type=Path, default=Path("."), help="where logs/stage_times.jsonl lies")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that every part runs")
@@ -89,7 +92,8 @@ def main() -> None:
         params = suite_params(args.params, args.profile, Path(scratch))
     device = torch_device(params.gan.device)
     result: dict[str, Any] = {"date": datetime.now().astimezone().isoformat(timespec="seconds"), "device": device.type,
-                              "threads": threads, "profile": " + ".join(args.profile) or "params.yaml", "quick": args.quick}
+                              "threads": threads, "profile": " + ".join(args.profile) or "params.yaml",
+                             "quick": args.quick}
     parts = []
     for name, run, markdown in [
         ("gan", lambda: gan_speed.measure(params, sizes["gan_loops"], sizes["repeats"]), gan_speed.markdown),
@@ -109,10 +113,12 @@ def main() -> None:
         parts.append(markdown(result[name]))
         print(parts[-1] + "\n", flush=True)
 
-    title = f"# bsgan benchmarks: {device.type}, {result['profile']}{' (quick: sizes too small to mean anything)' if args.quick else ''}"
+    title = (f"# bsgan benchmarks: {device.type}, {result['profile']}"
+             f"{' (quick: sizes too small to mean anything)' if args.quick else ''}")
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / "-".join([device.type, *args.profile, *(["quick"] if args.quick else [])])
-    stem.with_suffix(".md").write_text("\n\n".join([title, f"{result['date']}, torch {torch.__version__}", *parts]) + "\n")
+    stem.with_suffix(".md").write_text("\n\n".join([title, f"{result['date']}, torch {torch.__version__}", *parts])
+                                       + "\n")
     write_json(result, stem.with_suffix(".json"))
     print(f"bench: wrote {stem}.md and {stem}.json", file=sys.stderr)
 

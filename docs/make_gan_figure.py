@@ -43,7 +43,8 @@ def main() -> None:
     for folder in generated:
         label = folder.name.removesuffix("-original")
         rows.append(contact_sheet(first_images(PREPARED, label), f"{label}: real", columns=PER_ROW, max_images=PER_ROW))
-        rows.append(contact_sheet(first_images(folder, label), f"{label}: generated ({folder.name})", columns=PER_ROW, max_images=PER_ROW))
+        rows.append(contact_sheet(first_images(folder, label), f"{label}: generated ({folder.name})", columns=PER_ROW,
+                                  max_images=PER_ROW))
     walk = Image.open(generated[0] / "interpolation.png")
     rows_per_walk = walk.height // (2 * load_params().generate.interpolation_pairs)
     walk = walk.crop((0, 0, walk.width, 2 * rows_per_walk))  # the first pair: latent row and pixel row

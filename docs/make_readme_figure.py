@@ -24,7 +24,8 @@ def main() -> None:
     for row, path in read_image_set(PREPARED, split="train"):
         if len(by_class.setdefault(row.label, [])) < PER_CLASS:
             by_class[row.label].append(open_rgb(path))
-    rows = [contact_sheet(images, label, columns=PER_CLASS, max_images=PER_CLASS) for label, images in sorted(by_class.items())]
+    rows = [contact_sheet(images, label, columns=PER_CLASS, max_images=PER_CLASS)
+            for label, images in sorted(by_class.items())]
     figure = Image.new("RGB", (max(r.width for r in rows), sum(r.height for r in rows)), "white")
     top = 0
     for row in rows:

@@ -49,7 +49,8 @@ def params(sample: Path, seed: int) -> dict:
     return {
         "data": {"source": "labelme", "root": str(sample), "image_size": 32, "test_fraction": 0.25, "seed": seed},
         "gan": {"classes": ["pitting"]},
-        "tasks": {"definitions": {"t1_original": {"title": "1 original", "parts": [{"source": "real", "count": "all"}]}}},
+        "tasks": {"definitions": {"t1_original": {"title": "1 original",
+                                                  "parts": [{"source": "real", "count": "all"}]}}},
         "classify": {"epochs": 30, "repeats": 3, "width": 0.5, "lr": 0.001, "device": "cpu"},
     }
 
@@ -115,7 +116,8 @@ def markdown(figures: dict) -> str:
     lines = ["| threshold | polygons hit | flagged windows outside every polygon | yardstick: all windows outside |",
              "|---|---|---|---|"]
     for threshold, t in figures["thresholds"].items():
-        outside = f"{t['flagged_outside']}/{t['flagged']} = {t['flagged_outside'] / t['flagged']:.0%}" if t["flagged"] else "no window"
+        outside = (f"{t['flagged_outside']}/{t['flagged']} = {t['flagged_outside'] / t['flagged']:.0%}"
+                   if t["flagged"] else "no window")
         lines.append(f"| {threshold} | {t['polygons_hit']}/{t['polygons']} = {t['polygons_hit'] / t['polygons']:.0%} | "
                      f"{outside} | {t['windows_outside_all'] / t['windows']:.0%} of {t['windows']} |")
     return "\n".join(lines)

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-needs_chromium = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="Debian's chromium and chromium-driver are not installed")
+needs_chromium = pytest.mark.skipif(not (CHROMIUM and DRIVER),
+                                    reason="Debian's chromium and chromium-driver are not installed")
 
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync")

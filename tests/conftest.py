@@ -15,7 +15,8 @@ from tests.inputs import box_polygon, labelme_json, textured_photo
 TINY_SYNTHETIC = {
     "image_size": 32,
     "synthetic": {
-        "counts": {"pitting": {"train": 6, "test": 3}, "rust": {"train": 5, "test": 2}, "intact": {"train": 10, "test": 4}}
+        "counts": {"pitting": {"train": 6, "test": 3}, "rust": {"train": 5, "test": 2},
+                   "intact": {"train": 10, "test": 4}}
     },
 }
 
@@ -27,7 +28,8 @@ TINY_GAN = {"latent_size": 8, "generator_width": 0.0625, "discriminator_width": 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
-        merged[key] = deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+        merged[key] = (deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict)
+                       else value)
     return merged
 
 

@@ -19,7 +19,8 @@ def textured_photo(width: int, height: int, seed: int) -> Image.Image:
     return Image.fromarray((np.stack([grey] * 3, axis=-1) * 255).astype(np.uint8))
 
 
-def labelme_json(image_path: str, size: tuple[int, int], shapes: list[tuple[str, list[list[float]]]], image: Image.Image | None = None) -> dict[str, Any]:
+def labelme_json(image_path: str, size: tuple[int, int], shapes: list[tuple[str, list[list[float]]]],
+                 image: Image.Image | None = None) -> dict[str, Any]:
     """A labelme 4.5-style annotation; ``image`` is embedded as ``imageData`` when given."""
     data = None
     if image is not None:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bsgan.config import Params, load_params, normalise_class_name, parse_params
 from bsgan.errors import ParamsError
@@ -35,48 +36,65 @@ def test_a_folder_given_as_params_file_is_one_line(tmp_path: Path) -> None:
 
 def test_configs_are_frozen() -> None:
     params = parse_params({"data": {}})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         params.data.image_size = 64  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"data": {"image_size": 8}}, "params.yaml: data.image_size: Input should be greater than or equal to 16 (got 8)"),
+        ({"data": {"image_size": 8}},
+         "params.yaml: data.image_size: Input should be greater than or equal to 16 (got 8)"),
         ({"data": {"image_size": "big"}}, "params.yaml: data.image_size: Input should be a valid integer"),
         ({"data": {"source": "s3"}}, "params.yaml: data.source: Input should be 'synthetic', 'labelme' or 'folder'"),
         ({"data": {"imagesize": 64}}, "params.yaml: data.imagesize: unknown key (misspelt?)"),
         ({"augment": {"hflip_p": 1.5}}, "params.yaml: augment.hflip_p: Input should be less than or equal to 1"),
-        ({"data": {"synthetic": {"counts": {"scratch": {"train": 1, "test": 1}}}}}, "params.yaml: data.synthetic.counts: unknown class 'scratch'"),
+        ({"data": {"synthetic": {"counts": {"scratch": {"train": 1, "test": 1}}}}},
+         "params.yaml: data.synthetic.counts: unknown class 'scratch'"),
         ({"data": {"intact_class": "Intact"}}, "params.yaml: data.intact_class: 'Intact' is not a class name"),
-        ({"data": {"classes": ["pitting", "rust"]}}, "params.yaml: data: data.intact_class 'intact' is not in data.classes"),
-        ({"data": {"classes": ["pitting", "intact", "dent"]}}, "params.yaml: data: data.classes: 'dent' is not drawn by the synthetic source"),
+        ({"data": {"classes": ["pitting", "rust"]}},
+         "params.yaml: data: data.intact_class 'intact' is not in data.classes"),
+        ({"data": {"classes": ["pitting", "intact", "dent"]}},
+         "params.yaml: data: data.classes: 'dent' is not drawn by the synthetic source"),
         ({"data": {"test_fraction": 1.0}}, "params.yaml: data.test_fraction: Input should be less than 1"),
-        ({"data": {"train_limit": -3}}, "params.yaml: data.train_limit: must be a whole number of images >= 1 or null (got -3)"),
-        ({"data": {"train_limit": {"pitting": 0}}}, "params.yaml: data.train_limit: pitting: must be a whole number of images >= 1"),
-        ({"data": {"train_limit": {"rust": 2.5}}}, "params.yaml: data.train_limit: rust: must be a whole number of images >= 1"),
-        ({"data": {"train_limit": True}}, "params.yaml: data.train_limit: must be a whole number of images >= 1 or null (got True)"),
-        ({"data": {"train_limit": {"intact": 5}}}, "params.yaml: data: data.train_limit.intact: 'intact' is data.intact_class (only failure classes are capped)"),
-        ({"data": {"train_limit": {"dent": 5}}}, "params.yaml: data: data.train_limit.dent: 'dent' is not drawn by the synthetic source (only failure classes are capped)"),
+        ({"data": {"train_limit": -3}},
+         "params.yaml: data.train_limit: must be a whole number of images >= 1 or null (got -3)"),
+        ({"data": {"train_limit": {"pitting": 0}}},
+         "params.yaml: data.train_limit: pitting: must be a whole number of images >= 1"),
+        ({"data": {"train_limit": {"rust": 2.5}}},
+         "params.yaml: data.train_limit: rust: must be a whole number of images >= 1"),
+        ({"data": {"train_limit": True}},
+         "params.yaml: data.train_limit: must be a whole number of images >= 1 or null (got True)"),
+        ({"data": {"train_limit": {"intact": 5}}},
+         "params.yaml: data: data.train_limit.intact: 'intact' is data.intact_class (only failure classes are capped)"),
+        ({"data": {"train_limit": {"dent": 5}}},
+         "params.yaml: data: data.train_limit.dent: 'dent' is not drawn by the synthetic source "
+         "(only failure classes are capped)"),
         ({"augment": {"hflip_p": 0, "vflip_p": 0, "rotation_p": 0, "translate_p": 0, "noise_p": 0}},
          "params.yaml: augment: every step's probability is 0"),
         ({"gan": {"classes": ["intact"]}}, "params.yaml: gan.classes: 'intact' is data.intact_class"),
-        ({"gan": {"classes": ["dent"]}}, "params.yaml: gan.classes: 'dent' is not drawn by the synthetic source; GANs learn failure classes only"),
+        ({"gan": {"classes": ["dent"]}},
+         "params.yaml: gan.classes: 'dent' is not drawn by the synthetic source; GANs learn failure classes only"),
         ({"gan": {"classes": ["rust", "rust"]}}, "params.yaml: gan.classes: a class is listed twice"),
-        ({"generate": {"interpolation": "cubic"}}, "params.yaml: generate.interpolation: Input should be 'slerp' or 'linear'"),
-        ({"data": {"group_by": "(?P<group>KGT"}}, "params.yaml: data.group_by: '(?P<group>KGT' is not a regular expression"),
-        ({"data": {"leak": {"max_hash_distance": 65}}}, "params.yaml: data.leak.max_hash_distance: Input should be less"),
+        ({"generate": {"interpolation": "cubic"}},
+         "params.yaml: generate.interpolation: Input should be 'slerp' or 'linear'"),
+        ({"data": {"group_by": "(?P<group>KGT"}},
+         "params.yaml: data.group_by: '(?P<group>KGT' is not a regular expression"),
+        ({"data": {"leak": {"max_hash_distance": 65}}},
+         "params.yaml: data.leak.max_hash_distance: Input should be less"),
         ({"generate": {"count": "many"}}, "params.yaml: generate.count"),
-        ({"classify": {"bootstrap_resamples": 10}}, "params.yaml: classify.bootstrap_resamples: Input should be greater"),
+        ({"classify": {"bootstrap_resamples": 10}},
+         "params.yaml: classify.bootstrap_resamples: Input should be greater"),
         ([1, 2], "params.yaml: expected a mapping of sections, got list"),
         # a union's member names (constrained-int, literal[...]) stay out of the key
         ({"tasks": {"definitions": {"t1": {"title": "t", "parts": [{"source": "real", "count": -3}]}}}},
          "params.yaml: tasks.definitions.t1.parts.0.count: must be a number >= 0, 'all' or 'fill' (got -3)"),
         ({"tune": {"space": {"k_d": {"low": 1.5, "high": 1}}}}, "params.yaml: tune.space: k_d: low must be below high"),
         ({"data": {"classes": "pitting"}}, "params.yaml: data.classes: Input should be a valid list"),
-        ({"eval": {"fid_repeats": 6}, "generate": {"count": 700}}, ("params.yaml: eval.fid_repeats: 6 sets of 128 rust images (its train set) "
-                                        "need generate.count >= 768 (got 700); raise generate.count or lower "
-                                        "eval.fid_repeats")),
+        ({"eval": {"fid_repeats": 6}, "generate": {"count": 700}},
+         ("params.yaml: eval.fid_repeats: 6 sets of 128 rust images (its train set) "
+          "need generate.count >= 768 (got 700); raise generate.count or lower "
+          "eval.fid_repeats")),
     ],
 )
 def test_a_bad_value_fails_with_one_line_naming_the_key(raw: object, message: str) -> None:
@@ -95,6 +113,7 @@ def test_unreadable_files_name_the_file(tmp_path: Path) -> None:
         load_params(broken)
 
 
-@pytest.mark.parametrize(("label", "name"), [("Pitting", "pitting"), (" Surface Rust ", "surface_rust"), ("wear-dev", "wear_dev")])
+@pytest.mark.parametrize(("label", "name"),
+                         [("Pitting", "pitting"), (" Surface Rust ", "surface_rust"), ("wear-dev", "wear_dev")])
 def test_labels_are_normalised_to_class_names(label: str, name: str) -> None:
     assert normalise_class_name(label) == name

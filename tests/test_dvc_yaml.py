@@ -38,7 +38,8 @@ def imported_modules(path: Path) -> set[str]:
             names |= {alias.name for alias in node.names if alias.name.startswith("bsgan")}
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bsgan") and not node.level:
             names.add(node.module)
-            names |= {f"{node.module}.{alias.name}" for alias in node.names if module_file(f"{node.module}.{alias.name}")}
+            names |= {f"{node.module}.{alias.name}" for alias in node.names
+                      if module_file(f"{node.module}.{alias.name}")}
     return {name for name in names if module_file(name)}
 
 
@@ -89,7 +90,8 @@ def covered(path: Path, deps: list[str]) -> bool:
 
 @pytest.mark.parametrize(("stage", "command", "deps"), stages(), ids=[stage for stage, _, _ in stages()])
 def test_every_module_a_stage_runs_is_one_of_its_deps(stage: str, command: str, deps: list[str]) -> None:
-    missing = sorted(str(path.relative_to(ROOT)) for path in runs(COMMANDS[command][0].__name__) if not covered(path, deps))
+    missing = sorted(str(path.relative_to(ROOT)) for path in runs(COMMANDS[command][0].__name__)
+                     if not covered(path, deps))
     assert not missing, f"dvc.yaml stage {stage} runs these modules but does not list them in deps: {missing}"
 
 
@@ -112,11 +114,12 @@ def stage_params(command_line: str) -> list[str]:
     """The ``params`` that ``dvc.yaml`` lists for the stage running ``command_line`` (its item substituted)."""
     words = command_line.split()
     options = dict(zip(words[1::2], words[2::2], strict=False))
-    for name, stage in yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"].items():
+    for stage in yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"].values():
         body = stage.get("do", stage)
         if body["cmd"].split()[1] != words[0]:
             continue
-        if "--source" in options and f"--source {options['--source']}" not in body["cmd"] and "${item.source}" not in body["cmd"]:
+        if ("--source" in options and f"--source {options['--source']}" not in body["cmd"]
+                and "${item.source}" not in body["cmd"]):
             continue
         listed = [key for key in body.get("params", []) if isinstance(key, str)]
         return [key.replace("${key}", options.get("--task", "")) for key in listed]

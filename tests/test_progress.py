@@ -6,8 +6,8 @@ from bsgan.progress import Progress, progress_style
 
 
 def test_a_log_gets_plain_lines_with_rate_and_eta(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="bsgan.progress"), Progress(10, "rust-original", unit="loop", style="lines",
-                                                                          every_s=0) as progress:
+    with (caplog.at_level(logging.INFO, logger="bsgan.progress"),
+          Progress(10, "rust-original", unit="loop", style="lines", every_s=0) as progress):
         for _ in range(4):
             progress.update()
     lines = [record.getMessage() for record in caplog.records]

@@ -19,7 +19,8 @@ def test_lightnings_roll_call_and_stop_line_are_dropped_real_warnings_kept(caplo
                      "`Trainer.fit` stopped: `max_epochs=3` reached.", "💡 Tip: try LitServe"):
             lightning.info(line)
         lightning.warning("GPU available but not used.")
-        logging.getLogger("pytorch_lightning.loggers.mlflow").warning("Experiment with name gan not found. Creating it.")
+        logging.getLogger("pytorch_lightning.loggers.mlflow").warning(
+            "Experiment with name gan not found. Creating it.")
     assert [record.getMessage() for record in caplog.records] == ["GPU available but not used."]
 
 

@@ -23,7 +23,7 @@ def test_the_latest_entry_per_command_wins_and_torn_lines_are_skipped(tmp_path: 
 
 
 def test_the_cli_times_stages_but_not_failures_or_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          write_params) -> None:  # noqa: ANN001
+                                                          write_params) -> None:
     monkeypatch.chdir(tmp_path)
     write_params()
     assert main(["prepare"]) == 0

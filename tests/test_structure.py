@@ -64,7 +64,8 @@ def test_stages_hold_only_stages_and_import_none_of_each_other() -> None:
 
 
 def test_no_package_imports_one_that_imports_it_back() -> None:
-    assert find_cycle(package_graph()) is None, f"package import cycle: {' -> '.join(find_cycle(package_graph()) or [])}"
+    assert find_cycle(package_graph()) is None, (
+        f"package import cycle: {' -> '.join(find_cycle(package_graph()) or [])}")
 
 
 def test_the_cycle_finder_finds_a_planted_cycle() -> None:
@@ -75,7 +76,8 @@ def test_the_cycle_finder_finds_a_planted_cycle() -> None:
 def test_the_layout_names_the_folders_dvc_yaml_declares(tmp_path: Path) -> None:
     layout = Layout(tmp_path)
     declared = yaml.safe_load((SRC.parent / "dvc.yaml").read_text())["stages"]
-    outs = {out for stage in declared.values() for out in stage.get("do", stage).get("outs", []) if isinstance(out, str)}
+    outs = {out for stage in declared.values() for out in stage.get("do", stage).get("outs", [])
+            if isinstance(out, str)}
     assert str(layout.prepared.relative_to(tmp_path)) in outs
     assert str(layout.augmented.relative_to(tmp_path)) in outs
     assert "models/gan/${item.class}-original" in outs

@@ -43,9 +43,11 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "augment": (augment, "stage: classical augmentation of each failure class's train split"),
     "train-gan": (train_gan, "stage: train the DCGAN of one failure class on original or augmented images"),
     "generate": (generate, "stage: images from one trained generator for the tasks, plus interpolation strips"),
-    "evaluate-gan": (evaluate_gan, "stage: FID/KID vs real images with yardsticks, t-SNE maps, memorisation check, blinded sheets"),
+    "evaluate-gan": (evaluate_gan, "stage: FID/KID vs real images with yardsticks, t-SNE maps, memorisation check, "
+                                   "blinded sheets"),
     "classify": (classify, "stage: train the failure classifier on one task's train set, classify.repeats times"),
-    "compare-tasks": (compare_tasks, "stage: the tasks side by side: tables with intervals and p-values, DVC metrics and plots"),
+    "compare-tasks": (compare_tasks, "stage: the tasks side by side: tables with intervals and p-values, DVC metrics "
+                                     "and plots"),
     "export": (export, "stage: the chosen task's classifiers as ONNX (preprocessing inside), model card, MLflow model"),
     "report": (report, "stage: the whole experiment as one static HTML page (reports/index.html) and Markdown"),
 }
@@ -56,7 +58,8 @@ COMMANDS |= {
     "profile": (profile, "write a settings profile (cpu, paper, gpu, sweep, bsdata) into params.yaml"),
     "turing-test": (turing_test, "a blinded real-vs-generated HTML sheet for people; --score judges their answers"),
     "tune": (tune, "an Optuna study of one class's GAN settings (KID or FID at a fixed budget); --export-best"),
-    "compare": (compare, "the tasks' macro F1 of several DVC experiments or git revisions side by side; --budget: a sweep's curve"),
+    "compare": (compare, "the tasks' macro F1 of several DVC experiments or git revisions side by side; "
+                         "--budget: a sweep's curve"),
     "predict": (predict, "classify crops, folders or whole photographs (--scan: sliding window, heat maps)"),
     "ui": (ui, "serve the MLflow UI (and optuna-dashboard) on the project's tracking stores, on localhost"),
 }
@@ -72,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--params", type=Path, default=Path("params.yaml"), help="params file (default: %(default)s)")
         sub.add_argument("-v", "--verbose", action="store_true", help="debug logging")
         sub.add_argument("--threads", type=int, metavar="N",
-                         help="CPU threads of this process (default: $BSGAN_THREADS, else $OMP_NUM_THREADS, else one per "
-                              "usable core); give each of several processes on one machine its share")
+                         help="CPU threads of this process (default: $BSGAN_THREADS, else $OMP_NUM_THREADS, "
+                              "else one per usable core); give each of several processes on one machine its share")
         module.add_arguments(sub)
     return parser
 
@@ -99,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     if args.stage in STAGES:
         command = " ".join(word for word in argv if word not in ("-v", "--verbose"))
-        record(args.params.parent, StageTime(command, started.isoformat(timespec="seconds"), time.perf_counter() - clock))
+        record(args.params.parent,
+               StageTime(command, started.isoformat(timespec="seconds"), time.perf_counter() - clock))
     return 0
 
 

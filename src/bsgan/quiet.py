@@ -43,7 +43,8 @@ def quiet_third_party() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
     warnings.filterwarnings("ignore", message=r"The ``noload`` loader strategy is deprecated")  # MLflow's SQL store
-    warnings.filterwarnings("ignore", message=r"`torch\.jit\.load` is (deprecated|not supported)", category=FutureWarning)
+    warnings.filterwarnings("ignore", message=r"`torch\.jit\.load` is (deprecated|not supported)",
+                            category=FutureWarning)
     # A resumed train-gan finds its own last.ckpt (and fingerprint) there: expected, not a hazard.
     warnings.filterwarnings("ignore", message=r"Checkpoint directory .* exists and is not empty")
     # A classifier trained without a validation split (GAN-test's reference, classify.val_fraction 0) has nothing

@@ -63,7 +63,8 @@ def pipeline_commands(params: Params) -> dict[str, list[str]]:
     return {"prepare": ["prepare"], "augment": ["augment"],
             "train-gan": [f"train-gan --class {label} --source {source}" for label, source in generators],
             "generate": [f"generate --class {label} --source {source}" for label, source in generators],
-            "evaluate-gan": ["evaluate-gan"], "classify": [f"classify --task {task}" for task in params.tasks.definitions],
+            "evaluate-gan": ["evaluate-gan"],
+            "classify": [f"classify --task {task}" for task in params.tasks.definitions],
             "compare-tasks": ["compare-tasks"]}
 
 

@@ -44,7 +44,8 @@ def flatten(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def mlflow_logger(experiment: str, project: Path, tags: Mapping[str, str], run_name: str, run_id: str | None = None) -> MLFlowLogger:
+def mlflow_logger(experiment: str, project: Path, tags: Mapping[str, str], run_name: str,
+                  run_id: str | None = None) -> MLFlowLogger:
     """A Lightning MLflow logger; ``run_id`` continues an existing run (a resumed training)."""
     return MLFlowLogger(
         experiment_name=experiment,
@@ -107,4 +108,5 @@ def experiment_id(project: Path, name: str) -> str:
     with exclusive_lock(project / "mlflow.db.lock", "opening the MLflow store", wait=True):
         client = MlflowClient(tracking_uri(project))
         found = client.get_experiment_by_name(name)
-        return found.experiment_id if found else client.create_experiment(name, artifact_location=artifact_location(project))
+        return found.experiment_id if found else client.create_experiment(
+            name, artifact_location=artifact_location(project))

@@ -29,7 +29,8 @@ def runs_url(base: str, experiment_id: str) -> str:
 
 def compare_url(base: str, experiment_ids: list[str], run_ids: list[str]) -> str:
     """The UI's side-by-side view of ``run_ids`` (params, metrics, plots)."""
-    query = urlencode({"runs": json.dumps(run_ids), "experiments": json.dumps(sorted(set(experiment_ids)))}, quote_via=quote)
+    query = urlencode({"runs": json.dumps(run_ids), "experiments": json.dumps(sorted(set(experiment_ids)))},
+                      quote_via=quote)
     return f"{base}/#/compare-runs?{query}&{TRAINING_LAYOUT}"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
-import parallel_workers  # noqa: E402
+import parallel_workers
 
 
 def test_each_run_has_its_own_folders_and_thread_share() -> None:

@@ -18,13 +18,14 @@ def test_the_quick_suite_writes_every_part_as_markdown_and_json(tmp_path: Path) 
     ledger.parent.mkdir()
     ledger.write_text(json.dumps({"command": "prepare", "started": "2026-12-01T10:00:00+00:00", "seconds": 7.0}) + "\n")
 
-    done = subprocess.run([sys.executable, "bench/run.py", "--quick", "--project", str(tmp_path), "--out", str(tmp_path / "out")],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, "bench/run.py", "--quick", "--project", str(tmp_path),
+                           "--out", str(tmp_path / "out")],
+                          cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
 
     result = json.loads((tmp_path / "out/cpu-quick.json").read_text())
     assert {row["layout"] for row in result["gan"]["rows"]} == {"contiguous", "channels_last"}
-    assert all(row["ours_loops_per_s"] > 0 and 0 < row["fraction_of_peak"] for row in result["gan"]["rows"])
+    assert all(row["ours_loops_per_s"] > 0 and row["fraction_of_peak"] > 0 for row in result["gan"]["rows"])
     assert result["classifier"]["rows"] and result["fid"]["ours_images_per_s"] > 0
     ratios = result["gan_options"]["ratio"]
     assert ratios["default"] == 1.0 and set(ratios) >= {"ema 0.99", "ada 0.6"}

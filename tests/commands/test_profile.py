@@ -40,7 +40,8 @@ def test_the_gpu_profile_adds_speed_settings_to_another_and_cpu_resets_them(tmp_
     assert apply_profile("gpu", params)
     fast = load_params(params)
     assert (fast.gan.precision, fast.gan.channels_last, fast.classify.workers) == ("bf16", True, 4)
-    assert (fast.gan.loops, fast.data.image_size) == (paper.gan.loops, paper.data.image_size), "the method is the paper's"
+    assert (fast.gan.loops, fast.data.image_size) == (paper.gan.loops, paper.data.image_size), (
+        "the method is the paper's")
 
     apply_profile("cpu", params)
     assert load_params(params) == shipped
@@ -58,7 +59,8 @@ def test_the_shipped_params_equal_the_cpu_profile() -> None:
 
 
 def test_unknown_profile_is_one_clear_line(tmp_path: Path) -> None:
-    with pytest.raises(ParamsError, match=r"profile 'tpu' does not exist \(available: bsdata, cpu, gpu, paper, sweep\)"):
+    with pytest.raises(ParamsError,
+                       match=r"profile 'tpu' does not exist \(available: bsdata, cpu, gpu, paper, sweep\)"):
         apply_profile("tpu", tmp_path / "params.yaml")
 
 

@@ -41,7 +41,8 @@ def manifest(folder: Path) -> list[dict[str, str]]:
 def test_on_the_sample_no_spindle_position_crosses_the_split(tmp_path: Path) -> None:
     params = bsdata_project(tmp_path)
     out = tmp_path / "prepared"
-    assert main(["prepare", "--params", str(params), "--out", str(out), "--metrics", str(tmp_path / "prepare.json")]) == 0
+    assert main(["prepare", "--params", str(params), "--out", str(out),
+                 "--metrics", str(tmp_path / "prepare.json")]) == 0
     rows = manifest(out)
     splits: dict[str, set[str]] = defaultdict(set)
     for row in rows:
@@ -72,13 +73,16 @@ def test_the_profile_runs_end_to_end_on_the_sample(tmp_path: Path, monkeypatch: 
     params.write_text(yaml.safe_dump(raw))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
-    commands = [["prepare"], ["augment"], *(["train-gan", "--class", "pitting", "--source", s] for s in ("original", "classical")),
-                *(["generate", "--class", "pitting", "--source", s] for s in ("original", "classical")), ["evaluate-gan"],
-                ["classify", "--task", "t1_original"], ["classify", "--task", "t2_original_gan"], ["compare-tasks"]]
+    commands = [["prepare"], ["augment"],
+                *(["train-gan", "--class", "pitting", "--source", s] for s in ("original", "classical")),
+                *(["generate", "--class", "pitting", "--source", s] for s in ("original", "classical")),
+                ["evaluate-gan"], ["classify", "--task", "t1_original"], ["classify", "--task", "t2_original_gan"],
+                ["compare-tasks"]]
     for command in commands:
         assert main(command) == 0, command
 
-    train_pitting = sum(1 for row in manifest(tmp_path / "data/prepared") if row["split"] == "train" and row["class"] == "pitting")
+    train_pitting = sum(1 for row in manifest(tmp_path / "data/prepared")
+                        if row["split"] == "train" and row["class"] == "pitting")
     generated = json.loads((tmp_path / "data/generated/pitting-original/generator.json").read_text())
     assert generated["count"] == max(40, 3 * train_pitting), "generate.count auto covers eval.fid_repeats 3"
     fidelity = json.loads((tmp_path / "metrics/gan.json").read_text())

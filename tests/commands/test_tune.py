@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -96,7 +97,7 @@ DIVERGING_LR = 1e-3
 class DivergingAtTopLr(DCGAN):
     """The real GAN, but its losses turn NaN at lr_g = DIVERGING_LR (the divergence is caught by the real check)."""
 
-    def training_step(self, batch, batch_idx):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+    def training_step(self, batch, batch_idx):  # type: ignore[no-untyped-def]
         super().training_step(batch, batch_idx)
         if self.config.lr_g == DIVERGING_LR:
             self.running += float("nan")
@@ -154,7 +155,8 @@ def test_an_interrupted_study_stays_consistent_and_resumes(project: Path, monkey
 def workers(project: Path, storage: str | None, count: int, trials: int) -> list[subprocess.CompletedProcess]:
     env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "OPTUNA_STORAGE")}
     extra = ["--storage", storage] if storage else []
-    started = [subprocess.Popen([sys.executable, "-m", "bsgan", *COMMAND, "--study", "w", "--trials", str(trials), *extra],
+    started = [subprocess.Popen([sys.executable, "-m", "bsgan", *COMMAND, "--study", "w", "--trials", str(trials),
+                                 *extra],
                                 cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(count)]
     return [subprocess.CompletedProcess(p.args, p.wait(), *p.communicate()) for p in started]
@@ -182,9 +184,8 @@ POSTGRES = os.environ.get("BSGAN_TEST_POSTGRES")
 @pytest.mark.skipif(not POSTGRES, reason="BSGAN_TEST_POSTGRES is not set (no PostgreSQL server to share a study in)")
 def test_two_workers_share_a_study_in_postgresql(project: Path) -> None:
     storage = f"{POSTGRES}"
-    try:
+    with contextlib.suppress(KeyError):
         optuna.delete_study(study_name="w", storage=storage)
-    except KeyError:
-        pass
     check_shared(project, workers(project, storage, count=2, trials=1), storage)
-    assert load(project, "w", storage).user_attrs == {"class": "rust", "source": "original", "metric": "kid", "loops": 4}
+    assert load(project, "w", storage).user_attrs == {"class": "rust", "source": "original", "metric": "kid",
+                                                      "loops": 4}

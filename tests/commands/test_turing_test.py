@@ -18,8 +18,8 @@ from bsgan.models.dcgan.torch_model import Generator
 @pytest.fixture
 def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     """Prepared tiny data and 4 images of an untrained rust generator."""
-    root = write_params({"generate": {"count": 6, "interpolation_pairs": 1, "interpolation_steps": 3}, "gan": {"device": "cpu"},
-                         "eval": {"fid_repeats": 1}}).parent
+    root = write_params({"generate": {"count": 6, "interpolation_pairs": 1, "interpolation_steps": 3},
+                         "gan": {"device": "cpu"}, "eval": {"fid_repeats": 1}}).parent
     monkeypatch.chdir(root)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
     assert main(["prepare", "--out", "data/prepared", "--metrics", "m.json"]) == 0
@@ -51,7 +51,8 @@ def test_asking_for_more_images_than_exist_is_one_clear_line(project: Path, caps
     assert "(real): only 5 images, the sheet needs 50" in capsys.readouterr().err
 
 
-def test_bad_answers_and_a_missing_generate_step_are_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_answers_and_a_missing_generate_step_are_one_clear_line(project: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     (project / "list.json").write_text("[1, 2, 3]")
     (project / "no-sheet.json").write_text(json.dumps({"answers": {"a": "real"}}))
     for command, message in [
@@ -59,8 +60,8 @@ def test_bad_answers_and_a_missing_generate_step_are_one_clear_line(project: Pat
                                "'answers'), got a JSON list")),
         ("--score no-sheet.json", "no-sheet.json: no 'sheet' name"),
         # pitting has prepared images but no generated ones: the missing step is generate, not prepare
-        ("--class pitting", ("data/generated/pitting-original: no generated images (run `bsgan generate --class pitting "
-                             "--source original` or `dvc repro` first)")),
+        ("--class pitting", ("data/generated/pitting-original: no generated images "
+                             "(run `bsgan generate --class pitting --source original` or `dvc repro` first)")),
     ]:
         assert main(["turing-test", *command.split()]) == 2, command
         err = capsys.readouterr().err

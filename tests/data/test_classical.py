@@ -32,7 +32,8 @@ def test_certain_flip_mirrors_the_image() -> None:
     assert np.array_equal(pixels(flipped), pixels(image)[:, ::-1])
 
 
-@pytest.mark.parametrize("step", [{"rotation_p": 1.0, "rotation_degrees": 45}, {"translate_p": 1.0, "translate_fraction": 0.3}])
+@pytest.mark.parametrize("step", [{"rotation_p": 1.0, "rotation_degrees": 45},
+                                  {"translate_p": 1.0, "translate_fraction": 0.3}])
 def test_geometric_steps_leave_no_empty_corners(step: dict) -> None:
     image = textured_photo(32, 32, seed=0)  # every pixel of the texture is >= 0.15 * 255
     transform = classical_transform(NOTHING.model_copy(update=step), 32)
@@ -45,7 +46,8 @@ def test_geometric_steps_leave_no_empty_corners(step: dict) -> None:
 
 def test_noise_has_the_configured_strength() -> None:
     grey = textured_photo(64, 64, seed=0).convert("L").convert("RGB")
-    noisy = augment_image(classical_transform(NOTHING.model_copy(update={"noise_p": 1.0, "noise_std": 0.05}), 64), grey, 0)
+    noisy = augment_image(classical_transform(NOTHING.model_copy(update={"noise_p": 1.0, "noise_std": 0.05}), 64),
+                          grey, 0)
     difference = (pixels(noisy) - pixels(grey)) / 255.0
     assert difference.std() == pytest.approx(0.05, rel=0.15)
 
@@ -53,5 +55,6 @@ def test_noise_has_the_configured_strength() -> None:
 def test_same_seed_same_image() -> None:
     image, transform = textured_photo(32, 32, seed=1), classical_transform(AugmentConfig(), 32)
     assert np.array_equal(pixels(augment_image(transform, image, 7)), pixels(augment_image(transform, image, 7)))
-    assert not all(np.array_equal(pixels(augment_image(transform, image, 7)), pixels(augment_image(transform, image, s)))
+    assert not all(np.array_equal(pixels(augment_image(transform, image, 7)),
+                                  pixels(augment_image(transform, image, s)))
                    for s in range(8, 12))

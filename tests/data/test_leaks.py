@@ -20,7 +20,8 @@ def texture(seed: int) -> Image.Image:
 
 
 def row(index: int, split: str, group: str) -> ManifestRow:
-    return ManifestRow(f"{split}/pitting/{index}.png", "pitting", split, f"{group}.jpg", None, None, None, None, "", group)
+    return ManifestRow(f"{split}/pitting/{index}.png", "pitting", split, f"{group}.jpg", None, None, None, None, "",
+                       group)
 
 
 def test_planted_near_duplicates_are_found_and_listed_first() -> None:

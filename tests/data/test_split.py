@@ -57,7 +57,8 @@ def test_a_class_of_one_image_is_one_clear_error_without_library_warnings() -> N
     samples = photos(8, {"intact": 1}) + [Sample(PIXEL, "rust", "lonely.png", (0, 0, 4, 4))]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # scikit-learn's "least populated class" warning would fail here
-        with pytest.raises(InputDataError, match="class 'rust': 1 source photo/image cannot give both a train and a test"):
+        with pytest.raises(InputDataError,
+                           match="class 'rust': 1 source photo/image cannot give both a train and a test"):
             assign_splits(samples, 0.25, seed=0)
 
 
@@ -108,7 +109,8 @@ def test_a_pattern_that_misses_some_files_names_one() -> None:
 
 
 def test_a_class_left_without_a_test_group_is_an_error() -> None:
-    samples = [Sample(PIXEL, "rust", "a.png", split="train", group="g1"), Sample(PIXEL, "intact", "b.png", split="train", group="g2"),
+    samples = [Sample(PIXEL, "rust", "a.png", split="train", group="g1"),
+               Sample(PIXEL, "intact", "b.png", split="train", group="g2"),
                Sample(PIXEL, "intact", "c.png", split="test", group="g3")]
     with pytest.raises(InputDataError, match="data.group_by: class 'rust' has no test group"):
         check_splits(samples, "data/raw", grouped=True)

@@ -37,7 +37,8 @@ def test_rust_has_more_real_images_and_needs_fewer() -> None:
 def test_a_seventh_task_is_one_registry_entry() -> None:
     params = parse_params({"tasks": {"definitions": {
         **{name: task.model_dump() for name, task in PAPER.items()},
-        "t7_half_gan": {"title": "7 original + 300 GAN", "parts": [{"source": "real"}, {"source": "gan_original", "count": 300}]},
+        "t7_half_gan": {"title": "7 original + 300 GAN",
+                        "parts": [{"source": "real"}, {"source": "gan_original", "count": 300}]},
     }}})
     task = params.tasks.definitions["t7_half_gan"]
     assert [(p.source, p.count) for p in plan(task, "rust", AVAILABLE, 700)] == [("real", 100), ("gan_original", 300)]
@@ -49,7 +50,8 @@ def test_a_class_already_above_the_target_gets_nothing_added() -> None:
 
 
 def test_too_few_generated_images_name_the_key_to_raise() -> None:
-    with pytest.raises(ParamsError, match=r"needs 600 pitting images from gan_original, which holds 50 \(raise generate.count\)"):
+    with pytest.raises(ParamsError,
+                       match=r"needs 600 pitting images from gan_original, which holds 50 \(raise generate.count\)"):
         counts("t2_original_gan", AVAILABLE | {"gan_original": 50})
 
 
@@ -75,7 +77,8 @@ def test_compose_takes_prefixes_and_augments_what_was_gathered() -> None:
 
     task = TaskDefinition(title="x", parts=[{"source": "real"}, {"source": "gan_original", "count": 3},
                                             {"source": "augment", "count": "fill"}])
-    images = compose(plan(task, "rust", {"real": 4, "gan_original": 10}, 12), {"real": real, "gan_original": generated}, augment)
+    images = compose(plan(task, "rust", {"real": 4, "gan_original": 10}, 12), {"real": real, "gan_original": generated},
+                     augment)
     assert images.shape == (12, 3, 16, 16)
     assert seen == [7], "augmentation draws from the 4 real and 3 generated images"
     assert images[4:7, 0, 0, 0].tolist() == [0, 1, 2], "the first generated images, in order"

@@ -10,7 +10,8 @@ RESULT = {
     "task": "t4_original_classical", "title": "4 original + classical",
     "composition": {"intact": {"real": 691}, "pitting": {"real": 28, "augment": 672}},
     "summary": {name: {"mean": mean, "std": 0.01, "ci_low": mean - 0.03, "ci_high": mean + 0.03, "n": 3}
-                for name, mean in (("macro_f1", 0.9226), ("accuracy", 0.97), ("f1_intact", 0.99), ("f1_pitting", 0.85))},
+                for name, mean in (("macro_f1", 0.9226), ("accuracy", 0.97), ("f1_intact", 0.99),
+                                   ("f1_pitting", 0.85))},
 }
 FACTS = {"source": "labelme", "confidence": 0.95, "baseline": "t1_original", "p_value": 0.0421,
          "test_counts": {"intact": 231, "pitting": 13}, "seeds": [0, 1, 2], "parity": 3e-8,

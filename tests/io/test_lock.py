@@ -19,9 +19,9 @@ def test_a_second_process_is_refused_until_the_first_is_killed(tmp_path: Path) -
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(LockedError, match=r"rust-original.lock: another process is training"):
-            with exclusive_lock(lock, "training rust-original"):
-                pass
+        with (pytest.raises(LockedError, match=r"rust-original.lock: another process is training"),
+              exclusive_lock(lock, "training rust-original")):
+            pass
     finally:
         holder.kill()
         holder.wait()

@@ -53,7 +53,8 @@ def test_interval_difference_and_p_match_an_independent_loop() -> None:
     assert row.difference_low > 0 and row.p_value < 0.01, "15 points more right answers is more than test-set noise"
 
     accuracy = seed_mean("better", accuracy_score)
-    assert np.allclose([rows["better"]["accuracy"].low, rows["better"]["accuracy"].high], np.percentile(accuracy, [5, 95]))
+    assert np.allclose([rows["better"]["accuracy"].low, rows["better"]["accuracy"].high],
+                       np.percentile(accuracy, [5, 95]))
     assert rows["base"]["macro_f1"].p_value is None
 
 

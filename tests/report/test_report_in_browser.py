@@ -77,8 +77,8 @@ def test_the_report_links_open_the_task_runs_in_the_mlflow_ui(mlflow_ui: str, fi
     pages = {"run": task_row.split("](")[1].split(")")[0], "compare": links_of(report, "The tasks side by side")[0],
              "experiments": links_of(report, "the experiments")[0]}
     expected = {"run": ["t3_gan_only", "Child runs", "t3_gan_only-seed0"],
-                "compare": ["Comparing 6 Runs", "t1_original", "t6_classical_on_gan", "task.composition.rust.gan_original",
-                            "f1_intact_mean"],
+                "compare": ["Comparing 6 Runs", "t1_original", "t6_classical_on_gan",
+                            "task.composition.rust.gan_original", "f1_intact_mean"],
                 "experiments": ["classify", "gan-eval", "gan"]}
     with chrome(1400, 900) as browser:
         for name, url in pages.items():

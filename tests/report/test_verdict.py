@@ -42,7 +42,8 @@ def test_a_consistent_gain_is_called_a_gain_with_its_numbers() -> None:
     assert sentence.startswith("**2 original + GAN**: macro F1 0.805 → 0.833 (+2.8 points; 95% CI of the difference +")
     assert "(the wider of seed and test-set noise)" in sentence and "bootstrap over test images p<0.001" in sentence
     assert "a gain larger than seed and test-set noise" in sentence
-    assert "Beyond seed and test-set noise: rust F1 +9.0 points (p<0.001)" in sentence and "intact" not in sentence.split("Beyond")[1]
+    assert ("Beyond seed and test-set noise: rust F1 +9.0 points (p<0.001)" in sentence
+            and "intact" not in sentence.split("Beyond")[1])
 
 
 def test_noise_is_never_called_a_gain() -> None:

@@ -38,7 +38,8 @@ def finished_project(root: Path) -> Path:
     commands = [["prepare"], ["augment"],
                 *(["train-gan", "--class", label, "--source", source] for label, source in GENERATORS),
                 *(["generate", "--class", label, "--source", source] for label, source in GENERATORS),
-                ["evaluate-gan"], *(["classify", "--task", task] for task in TASKS), ["compare-tasks"], ["export", "--no-register"], ["report"]]
+                ["evaluate-gan"], *(["classify", "--task", task] for task in TASKS), ["compare-tasks"],
+                ["export", "--no-register"], ["report"]]
     reads: dict[str, list[str]] = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)

@@ -37,7 +37,8 @@ def generated_project(root: Path, overrides: dict[str, Any] | None = None) -> Pa
             torch.manual_seed(seed)
             (root / "models/gan" / name).mkdir(parents=True)
             save_generator(Generator(32, 8, 0.0625), 32, 0.0625, root / "models/gan" / name / "generator.pt")
-            write_json({"experiment": "gan", "run_id": f"training-{name}"}, root / "models/gan" / name / "training_run.json")
+            write_json({"experiment": "gan", "run_id": f"training-{name}"},
+                       root / "models/gan" / name / "training_run.json")
             label, source = name.split("-")
             assert main(["generate", "--class", label, "--source", source]) == 0
     return root

@@ -40,7 +40,8 @@ def test_failure_classes_are_topped_up_to_the_target(prepared: Path) -> None:
     assert not (augmented / "test").exists() and not (augmented / "train" / "intact").exists()
 
     pitting = [row for row in rows(augmented) if row["class"] == "pitting"]
-    originals = {row["file"] for row in rows(prepared.parent / "prepared") if row["split"] == "train" and row["class"] == "pitting"}
+    originals = {row["file"] for row in rows(prepared.parent / "prepared")
+                 if row["split"] == "train" and row["class"] == "pitting"}
     sources = Counter(row["source"] for row in pitting)
     assert set(sources) == originals, "every augmented image names the prepared image it came from"
     assert max(sources.values()) - min(sources.values()) <= 1, "originals are used equally often"
@@ -49,7 +50,8 @@ def test_failure_classes_are_topped_up_to_the_target(prepared: Path) -> None:
 
 def test_originals_are_included_unchanged(prepared: Path) -> None:
     run_augment(prepared)
-    prepared_hashes = {row["sha256"] for row in rows(prepared.parent / "prepared") if row["class"] == "rust" and row["split"] == "train"}
+    prepared_hashes = {row["sha256"] for row in rows(prepared.parent / "prepared")
+                       if row["class"] == "rust" and row["split"] == "train"}
     augmented_hashes = {row["sha256"] for row in rows(prepared.parent / "augmented") if row["class"] == "rust"}
     assert prepared_hashes <= augmented_hashes
 
@@ -75,7 +77,8 @@ def test_a_target_below_the_originals_keeps_them_all(prepared: Path) -> None:
     assert json.loads((prepared.parent / "augment.json").read_text()) == {"train": {"pitting": 6, "rust": 5}}
 
 
-def test_missing_prepared_set_is_one_clear_line(write_params: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_prepared_set_is_one_clear_line(write_params: Callable[..., Path],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
     assert run_augment(write_params()) == 2
     error = capsys.readouterr().err.strip()
     assert error.endswith("manifest.csv: manifest not found (run `bsgan prepare` first)") and "\n" not in error

@@ -19,7 +19,8 @@ from bsgan.models.classifier.classifier_file import load_classifier
 from tests.stages.generated_project import generated_project
 
 TASKS = list(TasksConfig().definitions)
-SETTINGS = {"tasks": {"target_per_class": 12}, "classify": {"epochs": 2, "repeats": 2, "val_fraction": 0.2, "device": "cpu"}}
+SETTINGS = {"tasks": {"target_per_class": 12},
+            "classify": {"epochs": 2, "repeats": 2, "val_fraction": 0.2, "device": "cpu"}}
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +42,17 @@ def results(project: Path, task: str) -> dict:
 
 def test_each_task_trains_on_its_composition(project: Path) -> None:
     # tiny data: pitting 6 real train images (1 held out for validation), rust 5 (1 held out), intact 10 (2)
-    assert results(project, "t1_original")["composition"] == {"intact": {"real": 8}, "pitting": {"real": 5}, "rust": {"real": 4}}
+    assert results(project, "t1_original")["composition"] == {"intact": {"real": 8}, "pitting": {"real": 5},
+                                                              "rust": {"real": 4}}
     assert results(project, "t2_original_gan")["composition"]["rust"] == {"real": 4, "gan_original": 8}
     assert results(project, "t3_gan_only")["composition"]["pitting"] == {"gan_original": 12}
     assert results(project, "t4_original_classical")["composition"]["rust"] == {"real": 4, "augment": 8}
     assert results(project, "t5_original_gan_classical")["composition"]["pitting"] == {"real": 5, "gan_classical": 7}
     t6 = results(project, "t6_classical_on_gan")
-    assert t6["composition"]["pitting"] == {"real": 5, "gan_original": 7, "augment": 0}, "100 GAN images asked, 7 fill the class"
-    assert t6["generators"] == {"pitting-original": "training-pitting-original", "rust-original": "training-rust-original"}
+    assert t6["composition"]["pitting"] == {"real": 5, "gan_original": 7, "augment": 0}, (
+        "100 GAN images asked, 7 fill the class")
+    assert t6["generators"] == {"pitting-original": "training-pitting-original",
+                                "rust-original": "training-rust-original"}
 
 
 def test_results_hold_every_seed_and_the_interval(project: Path) -> None:
@@ -63,8 +67,10 @@ def test_results_hold_every_seed_and_the_interval(project: Path) -> None:
     saved = load_classifier(project / "models/classify/t2_original_gan/seed1.pt")
     assert (saved.info.task, saved.info.seed) == ("t2_original_gan", 1)
     assert saved.info.classes == ["intact", "pitting", "rust"]
-    assert (saved.info.image_size, saved.info.intact_class, saved.info.crop_side) == (32, "intact", None), "synthetic: no photos"
-    assert saved.info.train_sha256 != load_classifier(project / "models/classify/t1_original/seed1.pt").info.train_sha256
+    assert (saved.info.image_size, saved.info.intact_class, saved.info.crop_side) == (32, "intact", None), (
+        "synthetic: no photos")
+    assert (saved.info.train_sha256
+            != load_classifier(project / "models/classify/t1_original/seed1.pt").info.train_sha256)
 
 
 def test_results_hold_each_seeds_prediction_for_every_test_image(project: Path) -> None:
@@ -86,7 +92,8 @@ def test_mlflow_has_a_parent_per_task_and_a_child_per_seed(project: Path) -> Non
     parents = {r.info.run_name: r for r in runs if "mlflow.parentRunId" not in r.data.tags}
     assert sorted(parents) == sorted(TASKS)
     parent = parents["t5_original_gan_classical"]
-    assert parent.data.metrics["macro_f1_mean"] == pytest.approx(results(project, "t5_original_gan_classical")["summary"]["macro_f1"]["mean"])
+    assert parent.data.metrics["macro_f1_mean"] == pytest.approx(
+        results(project, "t5_original_gan_classical")["summary"]["macro_f1"]["mean"])
     assert parent.data.params["task.composition.rust.gan_classical"] == "8"
     children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
     assert sorted(r.data.tags["seed"] for r in children) == ["0", "1"]
@@ -174,7 +181,8 @@ def test_parallel_workers_give_every_seed_the_same_result(project: Path, monkeyp
         assert main(["classify", "--task", "t2_original_gan", "--params", f"workers{workers}.yaml",
                      "--out", f"workers{workers}", "--checkpoints", f"workers{workers}-checkpoints"]) == 0
 
-    sequential, parallel = (json.loads((project / f"workers{n}/t2_original_gan/results.json").read_text()) for n in (1, 2))
+    sequential, parallel = (json.loads((project / f"workers{n}/t2_original_gan/results.json").read_text())
+                            for n in (1, 2))
     for one, other in zip(parallel["repeats"], sequential["repeats"], strict=True):
         assert one["seed"] == other["seed"]
         assert one["scores"]["confusion"] == other["scores"]["confusion"]
@@ -193,7 +201,8 @@ def test_the_crop_scale_of_photos_is_the_median_train_crop_side(write_params, la
     monkeypatch.chdir(params.parent)
     assert main(["prepare"]) == 0
     with (params.parent / "data/prepared/manifest.csv").open(newline="") as handle:
-        sides = [int(row["box_right"]) - int(row["box_left"]) for row in csv.DictReader(handle) if row["split"] == "train"]
+        sides = [int(row["box_right"]) - int(row["box_left"]) for row in csv.DictReader(handle)
+                 if row["split"] == "train"]
     assert classify_stage.crop_side(params.parent / "data/prepared") == int(np.median(sides))
 
 

@@ -13,7 +13,8 @@ from bsgan.cli import main
 from bsgan.stages import evaluate_gan
 from tests.stages.generated_project import GENERATORS, generated_project
 
-EVAL = {"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3, "turing_count": 2, "device": "cpu"}
+EVAL = {"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3, "turing_count": 2,
+        "device": "cpu"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,8 @@ def test_writes_the_fidelity_table_with_its_yardsticks(project: Path) -> None:
     for kind in rust.values():
         assert {"fid_original", "fid_original_std", "kid_original", "fid_classical", "kid_classical_std"} <= set(kind)
     generated = len(list((project / "data/generated/rust-original/train/rust").glob("*.png")))
-    assert rust["original"]["near_copy_share"] * generated == pytest.approx(round(rust["original"]["near_copy_share"] * generated))
+    assert rust["original"]["near_copy_share"] * generated == pytest.approx(
+        round(rust["original"]["near_copy_share"] * generated))
     assert rust["original"]["copy_threshold"] > 0  # a share of the generated images, under a real distance
     for kind in rust.values():  # class fidelity beside FID, for the yardsticks too
         assert all(0.0 <= kind[k] <= 1.0 for k in ("gan_test", "precision", "recall", "coverage"))

@@ -73,7 +73,8 @@ def test_count_auto_covers_the_fid_sets_of_the_real_train_set(write_params: Call
     root = write_params({"generate": GENERATE | {"count": "auto"}, "gan": {"device": "cpu"},
                          "tasks": {"target_per_class": 5}, "eval": {"fid_repeats": 3, "turing_count": 2}}).parent
     (root / "data/prepared").mkdir(parents=True)
-    rows = [ManifestRow(f"train/rust/{i}.png", "rust", "train", f"p{i}.jpg", None, None, None, None, "") for i in range(4)]
+    rows = [ManifestRow(f"train/rust/{i}.png", "rust", "train", f"p{i}.jpg", None, None, None, None, "")
+            for i in range(4)]
     write_manifest([*rows, ManifestRow("test/rust/0.png", "rust", "test", "q.jpg", None, None, None, None, "")],
                    root / "data/prepared/manifest.csv")
     (root / "models/gan/rust-original").mkdir(parents=True)

@@ -21,7 +21,8 @@ def run_prepare(params: Path) -> int:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_synthetic_prepare_writes_images_manifest_sheets_and_counts(write_params: Callable[..., Path]) -> None:
@@ -40,8 +41,8 @@ def test_synthetic_prepare_writes_images_manifest_sheets_and_counts(write_params
         rows = list(csv.DictReader(handle))
     assert len(rows) == 30
     first = rows[0]
-    assert set(first) == {"file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom", "sha256",
-                          "group"}
+    assert set(first) == {"file", "class", "split", "source", "box_left", "box_top", "box_right", "box_bottom",
+                          "sha256", "group"}
     assert hashlib.sha256((out / first["file"]).read_bytes()).hexdigest() == first["sha256"]
     assert Image.open(out / first["file"]).size == (32, 32)
 
@@ -86,8 +87,10 @@ def test_train_limit_keeps_a_nested_subset_of_train_images_and_the_whole_test_sp
                for name, rows in (("three", three), ("five", five))}
     assert [row["budget_rank"] for row in pitting["three"]] == ["0", "1", "2"]
     assert [(row["file"], row["sha256"], row["source"]) for row in pitting["five"][:3]] == \
-           [(row["file"], row["sha256"], row["source"]) for row in pitting["three"]], "budget 3 is the first 3 of budget 5"
-    assert {row["sha256"] for row in pitting["five"]} <= {everything[f] for f in everything if f.startswith("train/pitting/")}
+           [(row["file"], row["sha256"], row["source"]) for row in pitting["three"]], \
+           "budget 3 is the first 3 of budget 5"
+    assert {row["sha256"] for row in pitting["five"]} <= {everything[f] for f in everything
+                                                          if f.startswith("train/pitting/")}
     assert {row["budget_rank"] for row in three if row["class"] != "pitting" or row["split"] == "test"} == {""}
     assert "budget_rank" not in manifest(budgets["all"])[0], "without a limit the manifest is as before"
 
@@ -162,12 +165,14 @@ def test_bad_labelme_input_fails_cleanly_and_keeps_the_previous_output(
     [
         ({"data": {"source": "folder", "root": "nowhere"}}, "nowhere: data.root folder not found"),
         ({"data": {"source": "folder", "root": "empty"}}, "empty: no class folders with images found"),
-        ({"data": {"source": "folder", "classes": ["pitting", "rust", "intact"]}}, "data.classes: class 'rust' not found in"),
+        ({"data": {"source": "folder", "classes": ["pitting", "rust", "intact"]}},
+         "data.classes: class 'rust' not found in"),
         ({"data": {"source": "folder", "intact_class": "good"}}, "data.intact_class: class 'good' not found in"),
         ({"data": {"image_size": 4}}, "params.yaml: data.image_size: Input should be greater than or equal to 16"),
         ({"data": {"source": "folder", "train_limit": {"rust": 3}}},
          "data.train_limit.rust: no failure class 'rust' in the data (failure classes: pitting)"),
-        ({"data": {"train_limit": {"pitting": -1}}}, "data.train_limit: pitting: must be a whole number of images >= 1"),
+        ({"data": {"train_limit": {"pitting": -1}}},
+         "data.train_limit: pitting: must be a whole number of images >= 1"),
         ({"data": {"source": "folder", "group_by": "KGT"}}, "data.group_by: 'KGT' matches none of the 14 source files"),
         ({"data": {"source": "folder", "group_by": "^(?P<group>[^/]+)/"}},
          "data.test_fraction: 2 groups (source photos or data.group_by units) cannot be split into 4 folds"),
@@ -176,7 +181,8 @@ def test_bad_labelme_input_fails_cleanly_and_keeps_the_previous_output(
     ],
 )
 def test_bad_params_or_folders_fail_with_one_line_and_keep_the_previous_output(
-    write_params: Callable[..., Path], folder_root: Path, capsys: pytest.CaptureFixture[str], overrides: dict, message: str
+    write_params: Callable[..., Path], folder_root: Path, capsys: pytest.CaptureFixture[str], overrides: dict,
+    message: str,
 ) -> None:
     (folder_root.parent / "empty").mkdir()
     assert run_prepare(write_params({"data": {"source": "folder", "root": str(folder_root)}})) == 0
@@ -203,7 +209,8 @@ def test_a_class_with_no_test_images_is_an_error(
     assert "class 'pitting' has no test images" in capsys.readouterr().err
 
 
-def test_group_by_sets_the_manifest_group_of_folder_images(write_params: Callable[..., Path], folder_root: Path) -> None:
+def test_group_by_sets_the_manifest_group_of_folder_images(write_params: Callable[..., Path],
+                                                           folder_root: Path) -> None:
     # the same index in both class folders is one "place" here: 8 places, 14 images
     params = write_params({"data": {"source": "folder", "root": str(folder_root), "group_by": r"(?P<group>\d+)\.png"}})
     assert run_prepare(params) == 0

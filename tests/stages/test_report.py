@@ -98,7 +98,8 @@ def test_a_scored_expert_test_shows_beside_its_generator(copy: Path) -> None:
     assert f"accuracy 1.00 ({len(truth)}/{len(truth)})" in section
 
 
-def test_a_missing_input_is_one_clear_line_and_the_old_report_stays(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_input_is_one_clear_line_and_the_old_report_stays(copy: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     before = (copy / "reports/index.html").read_bytes()
     (copy / "metrics/gan.json").unlink()
     assert main(["report"]) == 2

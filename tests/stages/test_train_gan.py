@@ -21,7 +21,8 @@ from tests.conftest import TINY_GAN
 def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     params = write_params({"gan": TINY_GAN})
     root = params.parent
-    assert main(["prepare", "--params", str(params), "--out", str(root / "data/prepared"), "--metrics", str(root / "m.json")]) == 0
+    assert main(["prepare", "--params", str(params), "--out", str(root / "data/prepared"),
+                 "--metrics", str(root / "m.json")]) == 0
     monkeypatch.chdir(root)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
     return root
@@ -31,7 +32,8 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
     assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
 
     out = project / "models/gan/rust-original"
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.ckpt", "generator.pt", "samples.png", "training_run.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.ckpt", "generator.pt", "samples.png",
+                                                     "training_run.json"]
     with (project / "plots/gan/rust-original.csv").open() as handle:
         assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]
     assert not (project / "checkpoints/gan/rust-original").exists(), "a finished run leaves no checkpoint behind"

@@ -41,7 +41,8 @@ def test_a_trial_becomes_gan_settings_with_the_study_budget() -> None:
     ({"k_dd": 2}, "tune.space: 'k_dd' cannot be searched"),
     ({"k_d": {"low": 3, "high": 1}}, "tune.space: k_d: low must be below high"),
     ({"lr_g": {"low": 0.0, "high": 1e-3, "log": True}}, "tune.space: lr_g: a log scale needs low > 0"),
-    ({"latent_size": {"low": 8.5, "high": 64}}, "tune.space: latent_size: an integer setting needs integer low and high"),
+    ({"latent_size": {"low": 8.5, "high": 64}},
+     "tune.space: latent_size: an integer setting needs integer low and high"),
 ])
 def test_a_bad_space_is_one_line_naming_the_key(space: dict, message: str) -> None:
     with pytest.raises(ParamsError, match=message):
@@ -50,5 +51,6 @@ def test_a_bad_space_is_one_line_naming_the_key(space: dict, message: str) -> No
 
 def test_a_value_the_gan_refuses_is_caught_before_the_first_trial() -> None:
     params = parse_params({"tune": {"space": {"batch_size": {"choices": [0, 32]}}}})
-    with pytest.raises(ParamsError, match=r"tune\.space\.batch_size: 0: batch_size: Input should be greater than or equal to 1"):
+    with pytest.raises(ParamsError,
+                       match=r"tune\.space\.batch_size: 0: batch_size: Input should be greater than or equal to 1"):
         check(params.gan, "rust", params.tune)

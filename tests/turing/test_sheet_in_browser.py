@@ -16,7 +16,7 @@ pytestmark = needs_chromium
 
 
 @pytest.fixture
-def browser():  # noqa: ANN201 - a selenium WebDriver
+def browser():  # a selenium WebDriver
     with chrome() as driver:
         yield driver
 
@@ -33,14 +33,15 @@ def write_sheet(tmp_path: Path) -> tuple[Path, dict[str, object]]:
     return page, key(items, "rust-original")
 
 
-def test_a_person_marks_every_image_and_gets_their_score(browser, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_person_marks_every_image_and_gets_their_score(browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     page, sheet_key = write_sheet(tmp_path)
     browser.get(page.as_uri())
     figures = browser.find_elements(By.CSS_SELECTOR, "figure")
     assert len(figures) == 6
-    assert all(browser.execute_script("return arguments[0].naturalWidth", f.find_element(By.TAG_NAME, "img")) == 32 for f in figures)
+    assert all(browser.execute_script("return arguments[0].naturalWidth", f.find_element(By.TAG_NAME, "img")) == 32
+               for f in figures)
     finish = browser.find_element(By.ID, "finish")
     assert not finish.is_enabled()
 

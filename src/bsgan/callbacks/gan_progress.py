@@ -90,7 +90,8 @@ class GanProgress(pl.Callback):
             if isinstance(logger, MLFlowLogger):
                 logger.experiment.set_tag(logger.run_id, "collapsed_since_loop", str(collapse.since_loop))
 
-    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object, batch_idx: int) -> None:
+    def on_train_batch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object, batch: object,
+                           batch_idx: int) -> None:
         assert isinstance(pl_module, DCGAN)
         if self._bar is not None:
             self._bar.advance_to(pl_module.loop_index(batch_idx) + 1)
@@ -116,4 +117,5 @@ class GanProgress(pl.Callback):
             if loop % self.log_every == 0:
                 buffer = io.BytesIO()
                 sample_grid(pl_module).save(buffer, format="PNG")
-                logger.experiment.log_image(logger.run_id, Image.open(buffer), artifact_file=f"samples/loop_{loop:06d}.png")
+                logger.experiment.log_image(logger.run_id, Image.open(buffer),
+                                            artifact_file=f"samples/loop_{loop:06d}.png")

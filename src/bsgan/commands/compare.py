@@ -30,7 +30,8 @@ WORKSPACE = "workspace"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("revs", nargs="*", metavar="REV", help=f"DVC experiment, git revision, or {WORKSPACE!r}")
-    parser.add_argument("--metric", default="macro_f1", help="key of metrics/classify.json per task (default: %(default)s)")
+    parser.add_argument("--metric", default="macro_f1",
+                        help="key of metrics/classify.json per task (default: %(default)s)")
     parser.add_argument("--budget", action="store_true",
                         help="the metric against the real train images per class, over the DVC experiments of the "
                              "HEAD baseline (or the REVs given)")

@@ -50,7 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="one seed's classifier instead of the mean of all")
     parser.add_argument("--out", type=Path, default=Path("predictions"), help="output folder (replaced)")
     parser.add_argument("--scan", action="store_true", help="slide a window over whole photographs")
-    parser.add_argument("--window", type=int, help="scan window side in photo pixels (default: the train crops' median)")
+    parser.add_argument("--window", type=int,
+                        help="scan window side in photo pixels (default: the train crops' median)")
     parser.add_argument("--stride", type=int, help="pixels between windows (default: half a window)")
     parser.add_argument("--threshold", type=float, default=0.5, help="failure probability a window must reach")
 
@@ -120,9 +121,10 @@ def run(args: argparse.Namespace) -> None:
                 best = int(scan.scores.argmax())
                 predicted = (scan.window(best)["class"] if scan.scores[best] >= args.threshold
                              else info.intact_class or info.classes[int(scan.probabilities[best].argmax())])
-                rows.append([str(file), predicted, *scan.probabilities[best].round(6), round(float(scan.scores[best]), 6),
-                             len(above)])
-                overlay(Image.fromarray(photo.permute(1, 2, 0).numpy()), scan, args.threshold).save(staging / f"{name}.png")
+                rows.append([str(file), predicted, *scan.probabilities[best].round(6),
+                             round(float(scan.scores[best]), 6), len(above)])
+                overlay(Image.fromarray(photo.permute(1, 2, 0).numpy()), scan,
+                        args.threshold).save(staging / f"{name}.png")
                 write_json({"file": str(file), "task": info.task, "seeds": ensemble.seeds, "window": window,
                             "threshold": args.threshold, "windows": above}, staging / f"{name}.json")
         else:

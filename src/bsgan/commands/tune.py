@@ -51,9 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=int, default=0, help="trials this worker runs (default: %(default)s)")
     parser.add_argument("--timeout", type=float, help="seconds after which this worker starts no new trial")
     parser.add_argument("--workers", type=int, default=1,
-                        help="worker processes on this machine, each running --trials, sharing this process's CPU threads "
-                             "(default: %(default)s)")
-    parser.add_argument("--storage", help="database URL or journal file (default: $OPTUNA_STORAGE, else optuna.journal)")
+                        help="worker processes on this machine, each running --trials, sharing this process's "
+                             "CPU threads (default: %(default)s)")
+    parser.add_argument("--storage",
+                        help="database URL or journal file (default: $OPTUNA_STORAGE, else optuna.journal)")
     parser.add_argument("--export-best", type=Path, metavar="PARAMS",
                         help="write the best trial's settings into this params file (or a new override file)")
 
@@ -100,7 +101,8 @@ def open_study(args: argparse.Namespace, params: Params, project: Path) -> optun
 
 def shared_inputs(args: argparse.Namespace, params: Params, project: Path, runs: StudyRuns) -> Study:
     if not (Layout(project).train_set(args.source) / "manifest.csv").exists():
-        raise InputDataError(f"{Layout(project).train_set(args.source)}: not found (run `dvc repro` up to the augment stage first)")
+        raise InputDataError(f"{Layout(project).train_set(args.source)}: not found "
+                             "(run `dvc repro` up to the augment stage first)")
     network = InceptionFeatures()
     return Study(args.label, load_class_images(Layout(project).train_set(args.source), args.label),
                  real_train_features(network, args.label, Layout(project)), network, params.gan, params.tune, runs)
@@ -109,11 +111,13 @@ def shared_inputs(args: argparse.Namespace, params: Params, project: Path, runs:
 def summary(study: optuna.Study) -> dict[str, float]:
     """Counts per state, the pruned share, mean seconds per finished trial and the best value."""
     trials = study.get_trials(deepcopy=False)
-    states = {state: sum(t.state == state for t in trials) for state in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)}
+    states = {state: sum(t.state == state for t in trials)
+              for state in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)}
     durations = [t.duration.total_seconds() for t in trials if t.duration is not None and t.state != TrialState.FAIL]
     numbers = {"trials_complete": states[TrialState.COMPLETE], "trials_pruned": states[TrialState.PRUNED],
                "trials_failed": states[TrialState.FAIL],
-               "pruned_share": states[TrialState.PRUNED] / max(1, states[TrialState.COMPLETE] + states[TrialState.PRUNED]),
+               "pruned_share": (states[TrialState.PRUNED]
+                                / max(1, states[TrialState.COMPLETE] + states[TrialState.PRUNED])),
                "seconds_per_trial": statistics.fmean(durations) if durations else 0.0}
     if states[TrialState.COMPLETE]:
         numbers["best_value"] = study.best_value
@@ -128,9 +132,9 @@ def start_workers(args: argparse.Namespace, project: Path) -> list[subprocess.Po
     if args.workers <= 1:
         return []
     threads = share_threads(args.workers)
-    command = [sys.executable, "-m", "bsgan", "tune", "--class", args.label, "--source", args.source, "--study", args.study,
-               "--trials", str(args.trials), "--params", str(args.params), "--threads", str(threads),
-               "--storage", storage_url(project, args.storage)]
+    command = [sys.executable, "-m", "bsgan", "tune", "--class", args.label, "--source", args.source,
+               "--study", args.study, "--trials", str(args.trials), "--params", str(args.params),
+               "--threads", str(threads), "--storage", storage_url(project, args.storage)]
     if args.timeout is not None:
         command += ["--timeout", str(args.timeout)]
     helpers = [subprocess.Popen(command) for _ in range(args.workers - 1)]
@@ -163,7 +167,8 @@ def run(args: argparse.Namespace) -> None:
                          flatten({"tune": params.tune.model_dump(mode="json")}))
         helpers = start_workers(args, project)
         inputs = shared_inputs(args, params, project, runs)
-        previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a worker as Ctrl-C does: trial marked failed
+        # `kill` stops a worker as Ctrl-C does: trial marked failed
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         progress = Progress(args.trials, f"study {args.study}", unit="trial")
         try:
             study.optimize(lambda trial: run_trial(trial, inputs), n_trials=args.trials, timeout=args.timeout,

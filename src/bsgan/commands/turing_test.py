@@ -4,8 +4,9 @@
 (open it in any browser, no server) and its key ``rust-original.key.json``. The person marks every
 image, presses Finish, sees their score and downloads their answers;
 ``bsgan turing-test --score rust-original-answers.json`` prints accuracy with a 95% interval, logs it
-to MLflow (experiment ``gan-eval``) and keeps it as ``<out>/<sheet>.score.json`` for ``bsgan report``. ``dvc repro`` also writes a sheet per generator
-(``reports/gan/<generator>/turing.html``); ``--score`` finds its key there too.
+to MLflow (experiment ``gan-eval``) and keeps it as ``<out>/<sheet>.score.json`` for ``bsgan report``.
+``dvc repro`` also writes a sheet per generator (``reports/gan/<generator>/turing.html``); ``--score``
+finds its key there too.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def write_sheet(label: str, source: str, count: int, seed: int, out: Path) -> Pa
     name = generator_name(label, source)
     prepared, generated = Path("data/prepared"), Path("data/generated") / name
     if not (generated / "manifest.csv").exists():
-        raise InputDataError(f"{generated}: no generated images (run `bsgan generate --class {label} --source {source}` "
-                             "or `dvc repro` first)")
+        raise InputDataError(f"{generated}: no generated images "
+                             f"(run `bsgan generate --class {label} --source {source}` or `dvc repro` first)")
     real = [path for row, path in read_image_set(prepared, "train") if row.label == label]
     fake = [path for row, path in read_image_set(generated, "train")]
     page_html, sheet_key = make_sheet(real, fake, count, seed, f"Real or generated? {label}", name)
@@ -87,7 +88,8 @@ def read_answers(path: Path) -> dict[str, Any]:
         raise InputDataError(f"{path}: expected the answers a sheet downloads (a JSON object with 'sheet' and "
                              f"'answers'), got a JSON {type(answers).__name__}")
     if not isinstance(answers.get("sheet"), str) or not answers["sheet"]:
-        raise InputDataError(f"{path}: no 'sheet' name (the answers a sheet downloads carry it; which sheet are these for?)")
+        raise InputDataError(f"{path}: no 'sheet' name "
+                             "(the answers a sheet downloads carry it; which sheet are these for?)")
     return answers
 
 
@@ -95,6 +97,8 @@ def log_to_mlflow(result: Score, sheet: str, project: Path) -> None:
     import mlflow  # slow to import: only when scoring
 
     use_experiment("gan-eval", project)
-    with mlflow.start_run(run_name=f"turing-{sheet}", tags={"stage": "turing_test", "sheet": sheet, "git_commit": git_commit(project)}):
+    with mlflow.start_run(run_name=f"turing-{sheet}",
+                          tags={"stage": "turing_test", "sheet": sheet, "git_commit": git_commit(project)}):
         mlflow.log_metrics({"turing/accuracy": result.accuracy, "turing/ci_low": result.ci_low,
-                            "turing/ci_high": result.ci_high, "turing/p_value": result.p_value, "turing/answers": result.total})
+                            "turing/ci_high": result.ci_high, "turing/p_value": result.p_value,
+                            "turing/answers": result.total})

@@ -23,7 +23,9 @@ def _reflect_padded(transform: v2.Transform, size: int, pad: int) -> v2.Transfor
 def classical_transform(config: AugmentConfig, size: int) -> v2.Transform:
     """The augmentation pipeline for ``size`` x ``size`` RGB images (PIL in, PIL out)."""
     # Enough reflection for the rotated or shifted square to stay inside the padded image.
-    rotation_pad = math.ceil(size * (math.sqrt(2) * math.cos(math.radians(45 - min(config.rotation_degrees, 45))) - 1) / 2) + 1
+    rotation_pad = math.ceil(
+        size * (math.sqrt(2) * math.cos(math.radians(45 - min(config.rotation_degrees, 45))) - 1) / 2
+    ) + 1
     translate_pad = math.ceil(size * config.translate_fraction) + 1
     return v2.Compose(
         [
@@ -32,13 +34,19 @@ def classical_transform(config: AugmentConfig, size: int) -> v2.Transform:
             v2.RandomHorizontalFlip(config.hflip_p),
             v2.RandomVerticalFlip(config.vflip_p),
             v2.RandomApply(
-                [_reflect_padded(v2.RandomRotation(config.rotation_degrees, v2.InterpolationMode.BILINEAR), size, rotation_pad)],
+                [
+                    _reflect_padded(
+                        v2.RandomRotation(config.rotation_degrees, v2.InterpolationMode.BILINEAR), size, rotation_pad
+                    )
+                ],
                 p=config.rotation_p,
             ),
             v2.RandomApply(
                 [
                     _reflect_padded(
-                        v2.RandomAffine(0, translate=(config.translate_fraction * size / (size + 2 * translate_pad),) * 2),
+                        v2.RandomAffine(
+                            0, translate=(config.translate_fraction * size / (size + 2 * translate_pad),) * 2
+                        ),
                         size,
                         translate_pad,
                     )

@@ -82,8 +82,8 @@ def assign_splits(samples: list[Sample], test_fraction: float, seed: int) -> lis
         photos_of_class.setdefault(label, set()).add(group)
     for label, photos in sorted(photos_of_class.items()):
         if len(photos) < 2:
-            raise InputDataError(f"class {label!r}: {len(photos)} source photo/image cannot give both a train and a test "
-                                 "split; add images of it, or leave it out with data.classes")
+            raise InputDataError(f"class {label!r}: {len(photos)} source photo/image cannot give both a train and a "
+                                 "test split; add images of it, or leave it out with data.classes")
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         # "The least populated class in y has only N members": a class with fewer photos than folds is

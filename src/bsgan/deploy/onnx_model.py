@@ -24,7 +24,8 @@ OPSET = 18  # Resize with antialias
 
 
 class PackagedEnsemble(nn.Module):
-    """Raw pixels -> mean class probabilities of the members (the preprocessing of :mod:`bsgan.inference.preprocess`)."""
+    """Raw pixels -> mean class probabilities of the members (the preprocessing of
+    :mod:`bsgan.inference.preprocess`)."""
 
     def __init__(self, ensemble: Ensemble) -> None:
         super().__init__()
@@ -53,8 +54,9 @@ def export_onnx(ensemble: Ensemble, path: Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            program = torch.onnx.export(model, (example,), input_names=[INPUT], output_names=[OUTPUT], opset_version=OPSET,
-                                        dynamic_shapes=(dims,), dynamo=True, external_data=False, verbose=False)
+            program = torch.onnx.export(model, (example,), input_names=[INPUT], output_names=[OUTPUT],
+                                        opset_version=OPSET, dynamic_shapes=(dims,), dynamo=True, external_data=False,
+                                        verbose=False)
     finally:
         quiet.setLevel(level)
     program.save(str(path), external_data=False)

@@ -18,7 +18,8 @@ STAMP_FILE = "fingerprint.txt"
 
 
 def fingerprint(settings: Any, *parts: torch.Tensor | str) -> str:
-    """sha256 of ``settings`` (JSON, keys sorted) followed by each part's bytes (a tensor's values, a string's UTF-8)."""
+    """sha256 of ``settings`` (JSON, keys sorted) followed by each part's bytes (a tensor's values, a
+    string's UTF-8)."""
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
     for part in parts:
         digest.update(part.encode() if isinstance(part, str) else part.detach().cpu().contiguous().numpy().tobytes())

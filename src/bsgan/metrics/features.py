@@ -23,7 +23,8 @@ LAYOUT = "channels_last"
 """How :class:`InceptionFeatures` runs; part of the key, since another layout changes features in the 6th digit."""
 
 
-def extract(network: InceptionFeatures, images: torch.Tensor, batch_size: int = 50, what: str | None = None) -> torch.Tensor:
+def extract(network: InceptionFeatures, images: torch.Tensor, batch_size: int = 50,
+            what: str | None = None) -> torch.Tensor:
     """``(N, 2048)`` features of uint8 images ``(N, 3, H, W)``, in batches on the network's device.
 
     With ``what``, shows progress (about 6 images/s on 2 CPU cores: a thousand images take minutes).

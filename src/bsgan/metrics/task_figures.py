@@ -24,7 +24,8 @@ def confusion_figure(matrix: list[list[int]], classes: list[str], title: str) ->
     return _png(figure)
 
 
-def interval_figure(values: dict[str, tuple[float, float, float]], baseline: str, ylabel: str, title: str) -> Image.Image:
+def interval_figure(values: dict[str, tuple[float, float, float]], baseline: str, ylabel: str,
+                    title: str) -> Image.Image:
     """Means with their confidence intervals, one point per task; the baseline's mean as a dashed line."""
     figure, axes = plt.subplots(figsize=(1.1 * len(values) + 2.5, 4), dpi=100)
     names = list(values)

@@ -78,7 +78,8 @@ def compare_tasks(results: dict[str, dict[str, Any]], baseline: str, confidence:
             # results.json holds one repeat's missing interval as null
             row = {key: math.nan if value is None else value for key, value in result["summary"][metric].items()}
             row |= {"difference": paired.difference, "difference_low": paired.difference_low,
-                    "difference_high": paired.difference_high, "change": paired.relative_change, "p_value": None if task == baseline else paired.p_value,
+                    "difference_high": paired.difference_high, "change": paired.relative_change,
+                    "p_value": None if task == baseline else paired.p_value,
                     "wilcoxon_p": None if task == baseline else paired.wilcoxon_p}
             test = boot[task][metric]
             row |= {"bootstrap_low": test.low, "bootstrap_high": test.high,
@@ -89,7 +90,8 @@ def compare_tasks(results: dict[str, dict[str, Any]], baseline: str, confidence:
             verdict = _wider((paired.difference_low, paired.difference_high),
                              (test.difference_low, test.difference_high))
             row |= {"verdict_low": verdict[0], "verdict_high": verdict[1],
-                    "verdict_p": None if task == baseline else max(seed_p, 1.0 if test.p_value is None else test.p_value)}
+                    "verdict_p": (None if task == baseline
+                                  else max(seed_p, 1.0 if test.p_value is None else test.p_value))}
             comparison[task][metric] = row
     return comparison
 
@@ -98,7 +100,8 @@ def _columns(classes: list[str]) -> list[tuple[str, str]]:
     """(metric, header) pairs in the paper's order: per class P/R/F1, then macro and accuracy."""
     short = {"precision": "P", "recall": "R", "f1": "F1"}
     columns = [(f"{m}_{label}", f"{label} {short[m]}") for label in classes for m in PER_CLASS]
-    return columns + [(m, m.replace("macro_", "macro ").replace("precision", "P").replace("recall", "R").replace("f1", "F1"))
+    return columns + [(m, m.replace("macro_", "macro ").replace("precision", "P").replace("recall", "R")
+                          .replace("f1", "F1"))
                       for m in OVERALL]
 
 
@@ -133,7 +136,8 @@ def to_markdown(comparison: Comparison, titles: dict[str, str], classes: list[st
                      for t, rows in comparison.items())
     changes = "".join(f"| {titles[t]} | " + " | ".join(_change(rows[m]) for m, _ in columns) + " |\n"
                       for t, rows in comparison.items())
-    return (f"### Test scores (mean ± {100 * confidence:.0f}% confidence half-width over {n} seeds)\n\n{header}{scores}\n"
+    return (f"### Test scores (mean ± {100 * confidence:.0f}% confidence half-width over {n} seeds)\n\n"
+            f"{header}{scores}\n"
             f"### Change against the baseline (paired t-test over seeds; bold: p < {SIGNIFICANCE})\n\n"
             f"{header}{changes}\n"
             + uncertainty_markdown(comparison, titles, confidence))
@@ -203,7 +207,8 @@ def dvc_metrics(comparison: Comparison, classes: list[str]) -> dict[str, dict[st
                 for key in ("low", "high", "difference_low", "difference_high", "p")}
 
     return {task: {m: clean(rows[m]["mean"]) for m in shown}
-            | {"macro_f1_ci_low": clean(rows["macro_f1"]["ci_low"]), "macro_f1_ci_high": clean(rows["macro_f1"]["ci_high"]),
+            | {"macro_f1_ci_low": clean(rows["macro_f1"]["ci_low"]),
+               "macro_f1_ci_high": clean(rows["macro_f1"]["ci_high"]),
                "macro_f1_p": clean(rows["macro_f1"]["p_value"])} | bootstrap(rows)
             | {"macro_f1_verdict_p": clean(rows["macro_f1"]["verdict_p"])}
             for task, rows in comparison.items()}

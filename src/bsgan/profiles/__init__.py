@@ -20,7 +20,8 @@ from bsgan.errors import ParamsError
 
 
 def available_profiles() -> list[str]:
-    return sorted(p.name.removesuffix(".yaml") for p in resources.files("bsgan.profiles").iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name.removesuffix(".yaml") for p in resources.files("bsgan.profiles").iterdir()
+                  if p.name.endswith(".yaml"))
 
 
 REPLACE_KEY = "_replace"
@@ -28,7 +29,8 @@ REPLACE_KEY = "_replace"
 the sweep profile keeps four tasks, and ``cpu`` brings back all six)."""
 
 
-def _overlay(target: Any, profile: dict[str, Any], prefix: str = "", replace: frozenset[str] = frozenset()) -> list[str]:
+def _overlay(target: Any, profile: dict[str, Any], prefix: str = "",
+             replace: frozenset[str] = frozenset()) -> list[str]:
     """Copy ``profile``'s leaves into ``target`` in place; return ``key: old -> new`` lines."""
     changes = []
     for key, value in profile.items():

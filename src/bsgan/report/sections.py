@@ -82,7 +82,8 @@ def leak_section(leaks: Mapping[str, Any], pairs: list[Mapping[str, str]], pictu
             f"![closest train/test pairs]({picture})\n")
 
 
-def data_section(counts: Mapping[str, Mapping[str, int]], augmented: Mapping[str, int], sheets: list[tuple[str, str]]) -> str:
+def data_section(counts: Mapping[str, Mapping[str, int]], augmented: Mapping[str, int],
+                 sheets: list[tuple[str, str]]) -> str:
     """Counts per class and split (plus the classical set's size) and the real train contact sheets."""
     counts = {split: counts[split] for split in ("train", "test") if split in counts}
     classes = sorted({label for split in counts.values() for label in split})
@@ -155,8 +156,9 @@ def composition_table(compositions: Mapping[str, Mapping[str, Mapping[str, int]]
     return _table(["task", *classes], rows)
 
 
-def tasks_section(comparison: Comparison, titles: Mapping[str, str], compositions: Mapping[str, Any], classes: list[str],
-                  baseline: str, paper_tables: str, verdicts: Mapping[str, str], caveat: str) -> str:
+def tasks_section(comparison: Comparison, titles: Mapping[str, str], compositions: Mapping[str, Any],
+                  classes: list[str], baseline: str, paper_tables: str, verdicts: Mapping[str, str],
+                  caveat: str) -> str:
     """The tasks side by side: compositions, the paper-layout tables, figures and verdicts."""
     macro = [[titles[t], _cell_number(rows["macro_f1"]["mean"]),
               f"{_cell_number(rows['macro_f1']['ci_low'])} – {_cell_number(rows['macro_f1']['ci_high'])}",
@@ -194,12 +196,14 @@ class RunLink:
 
 
 def tracking_section(links: list[RunLink], ui_command: str, experiments_url: str, compare_url: str | None) -> str:
-    rows = [[link.what, f"[{link.run_id[:8]}]({link.ui_url})" if link.ui_url else f"`{link.run_id[:8]}` (not in this store)",
+    rows = [[link.what,
+             f"[{link.run_id[:8]}]({link.ui_url})" if link.ui_url else f"`{link.run_id[:8]}` (not in this store)",
              f"[files]({link.artifacts})" if link.artifacts else "–"] for link in links]
     compare = (f"[The tasks side by side]({compare_url}) opens the UI's comparison of the tasks' parent runs "
                "(composition, mean, std and interval of every metric). " if compare_url else "")
     return ("## Runs in MLflow\n\n"
-            f"Start the MLflow UI on this project's tracking store with `{ui_command}` (it prints the address; the links "
-            f"assume the default one), then follow the links below or open [the experiments]({experiments_url}). "
+            f"Start the MLflow UI on this project's tracking store with `{ui_command}` (it prints the address; "
+            f"the links assume the default one), then follow the links below or open "
+            f"[the experiments]({experiments_url}). "
             f"{compare}The *files* links open each run's artifacts straight from disk.\n\n"
             + _table(["run", "MLflow UI", "artifacts"], rows))

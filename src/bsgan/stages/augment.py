@@ -46,7 +46,8 @@ def augment_class(originals: list[Sample], config: AugmentConfig) -> list[Sample
     order = np.concatenate([rng.permutation(len(originals)) for _ in range(rounds)])[:extra] if extra else []
     seeds = rng.integers(0, 2**31 - 1, size=extra)
     augmented = [
-        Sample(augment_image(transform, originals[i].image, int(seed)), originals[i].label, originals[i].source, None, "train")
+        Sample(augment_image(transform, originals[i].image, int(seed)), originals[i].label, originals[i].source, None,
+               "train")
         for i, seed in zip(order, seeds, strict=True)
     ]
     return originals + augmented
@@ -59,7 +60,8 @@ def augment(prepared: Path, out: Path, config: AugmentConfig, intact_class: str)
         if row.label != intact_class:
             by_class.setdefault(row.label, []).append(Sample(open_rgb(path), row.label, row.file, None, "train"))
     if not by_class:
-        raise InputDataError(f"{prepared}: no failure-class train images (every class is data.intact_class {intact_class!r})")
+        raise InputDataError(f"{prepared}: no failure-class train images "
+                             f"(every class is data.intact_class {intact_class!r})")
     samples: list[Sample] = []
     for label in sorted(by_class):
         samples += augment_class(by_class[label], config)

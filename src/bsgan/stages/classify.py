@@ -63,9 +63,11 @@ GAN_SOURCES = {"gan_original": "original", "gan_classical": "classical"}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", required=True, help="a key of tasks.definitions, e.g. t1_original")
     parser.add_argument("--generated", type=Path, default=Path("data/generated"), help="generated image sets")
-    parser.add_argument("--gan-models", type=Path, default=Path("models/gan"), help="trained generators (for run links)")
+    parser.add_argument("--gan-models", type=Path, default=Path("models/gan"),
+                        help="trained generators (for run links)")
     parser.add_argument("--out", type=Path, default=Path("models/classify"), help="one folder per task")
-    parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/classify"), help="finished repeats, reused while data and settings match")
+    parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/classify"),
+                        help="finished repeats, reused while data and settings match")
     parser.add_argument("--restart", action="store_true", help="ignore finished repeats of an earlier run")
 
 
@@ -127,10 +129,12 @@ def load_task_data(params: Params, name: str, project: Path, generated: Path) ->
             train[label], composition[label] = images[keep], {"real": len(keep)}
             continue
         pools = failure_pools(task, label, images[keep], {files[i] for i in held}, set(hashes), project, generated)
-        portions = plan(task, label, {source: len(pool) for source, pool in pools.items()}, params.tasks.target_per_class)
+        portions = plan(task, label, {source: len(pool) for source, pool in pools.items()},
+                        params.tasks.target_per_class)
         train[label] = compose(portions, pools, classical_augmenter(params.augment, label, config.split_seed))
         composition[label] = {portion.source: portion.count for portion in portions}
-        generators |= {generator_name(label, GAN_SOURCES[p.source]) for p in portions if p.source in GAN_SOURCES and p.count}
+        generators |= {generator_name(label, GAN_SOURCES[p.source])
+                       for p in portions if p.source in GAN_SOURCES and p.count}
     tests = {label: load_class_bytes(prepared, label, "test")[0] for label in classes}
     held_out = _stack(val, classes) if sum(len(v) for v in val.values()) else None
     return TaskData(classes, _stack(train, classes), held_out, _stack(tests, classes), composition, sorted(generators))
@@ -158,7 +162,8 @@ def summary(repeats: list[dict[str, Any]], classes: list[str], confidence: float
     result = {}
     for metric in metric_names(classes):
         spread = interval([repeat["scores"][metric] for repeat in repeats], confidence)
-        result[metric] = {"mean": spread.mean, "std": spread.std, "ci_low": spread.low, "ci_high": spread.high, "n": spread.n}
+        result[metric] = {"mean": spread.mean, "std": spread.std, "ci_low": spread.low, "ci_high": spread.high,
+                          "n": spread.n}
     return result
 
 

@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--results", type=Path, default=Path("models/classify"), help="one folder per task")
     parser.add_argument("--out", type=Path, default=Path("reports/classify"), help="tables and pictures")
     parser.add_argument("--plots", type=Path, default=Path("plots/classify"), help="DVC plot data")
-    parser.add_argument("--metrics", type=Path, default=Path("metrics/classify.json"), help="per-task scores (DVC metric)")
+    parser.add_argument("--metrics", type=Path, default=Path("metrics/classify.json"),
+                        help="per-task scores (DVC metric)")
 
 
 def summed_confusion(result: dict[str, Any]) -> np.ndarray:
@@ -69,12 +70,14 @@ def draw(results: dict[str, dict[str, Any]], comparison: dict, classes: list[str
     macro = {t: (rows["macro_f1"]["mean"], rows["macro_f1"]["ci_low"], rows["macro_f1"]["ci_high"])
              for t, rows in comparison.items()}
     interval_figure(macro, baseline, "macro F1 (test split)",
-                    f"Macro F1 per task, mean and {100 * confidence:.0f}% interval over seeds").save(folder / "macro_f1.png")
+                    f"Macro F1 per task, mean and {100 * confidence:.0f}% interval over "
+                    "seeds").save(folder / "macro_f1.png")
     per_class = {t: {label: rows[f"f1_{label}"]["mean"] for label in classes} for t, rows in comparison.items()}
     grouped_bars(per_class, "F1 (mean over seeds)", "F1 per class and task").save(folder / "f1_per_class.png")
     for task, result in results.items():
         confusion_figure(summed_confusion(result).tolist(), classes,
-                         f"{task}: test split, {len(result['repeats'])} seeds added").save(folder / f"confusion_{task}.png")
+                         f"{task}: test split, {len(result['repeats'])} seeds "
+                         "added").save(folder / f"confusion_{task}.png")
 
 
 def run(args: argparse.Namespace) -> None:

@@ -66,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generated", type=Path, default=Path("data/generated"), help="generated image sets")
     parser.add_argument("--models", type=Path, default=Path("models/gan"), help="trained generators")
     parser.add_argument("--out", type=Path, default=Path("reports/gan"), help="tables and pictures")
-    parser.add_argument("--metrics", type=Path, default=Path("metrics/gan.json"), help="FID/KID per generator (DVC metric)")
+    parser.add_argument("--metrics", type=Path, default=Path("metrics/gan.json"),
+                        help="FID/KID per generator (DVC metric)")
 
 
 class Features:
@@ -262,7 +263,8 @@ def check_generated_counts(params: Params, prepared: Path, generated: Path, orig
             have = sum(row.label == label for row, _ in read_image_set(folder, "train"))
             if have < params.eval.fid_repeats * train:
                 raise InputDataError(f"{folder}: {have} generated images, eval.fid_repeats sets need "
-                                     f"{params.eval.fid_repeats * train} (rerun `bsgan generate` after raising generate.count)")
+                                     f"{params.eval.fid_repeats * train} "
+                                     "(rerun `bsgan generate` after raising generate.count)")
 
 
 def run(args: argparse.Namespace) -> None:

@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> None:
     name = generator_name(args.label, args.source)
     generator_file = args.models / name / GENERATOR_FILE
     if not generator_file.exists():
-        raise InputDataError(f"{generator_file}: not found (run `bsgan train-gan --class {args.label} --source {args.source}` first)")
+        raise InputDataError(f"{generator_file}: not found "
+                             f"(run `bsgan train-gan --class {args.label} --source {args.source}` first)")
     train_size = 0
     if params.generate.count == "auto":  # only then does the real train set's size matter
         prepared = Layout.of(args.params).prepared

@@ -88,8 +88,8 @@ def prepare(config: DataConfig, root: Path, out: Path) -> dict[str, Any]:
     metrics = leaks.metrics(config.leak.max_hash_distance)
     if leaks.shared_groups or leaks.near_duplicate_pairs:
         examples = f" (e.g. {', '.join(leaks.shared_groups[:3])})" if leaks.shared_groups else ""
-        log.warning("leak check: %d group(s) in both splits%s, %d near-duplicate train/test pair(s) within %d hash bits, "
-                    "%d test image(s) affected: test scores may be optimistic (see %s)", len(leaks.shared_groups),
+        log.warning("leak check: %d group(s) in both splits%s, %d near-duplicate train/test pair(s) within %d hash "
+                    "bits, %d test image(s) affected: test scores may be optimistic (see %s)", len(leaks.shared_groups),
                     examples, leaks.near_duplicate_pairs, config.leak.max_hash_distance,
                     leaks.test_images_with_near_duplicate, out / LEAK_FOLDER / "closest_pairs.png")
     return {**counts, "leaks": metrics}

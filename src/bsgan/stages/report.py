@@ -1,4 +1,5 @@
-"""``bsgan report``: the whole experiment on one page, ``reports/index.html`` (self-contained) and ``reports/report.md``.
+"""``bsgan report``: the whole experiment on one page, ``reports/index.html`` (self-contained) and
+``reports/report.md``.
 
 Header (data, profile, commit, date, run time per stage), the data (counts, contact sheets), every
 generator (real vs generated, training curves, FID/KID with the floor and the untrained value, t-SNE,
@@ -82,7 +83,8 @@ def data_source(params: Params) -> str:
 
 def commit_line(project: Path) -> str:
     commit = git_commit(project)
-    done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project, capture_output=True, text=True)
+    done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project, capture_output=True,
+                          text=True, check=False)
     return f"`{commit}`" + (" (with uncommitted changes)" if done.returncode == 0 and done.stdout.strip() else "")
 
 

@@ -47,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", choices=GAN_SOURCES, required=True, help="train images: prepared or augmented")
     parser.add_argument("--restart", action="store_true", help="ignore an existing checkpoint and start afresh")
     parser.add_argument("--models", type=Path, default=Path("models/gan"), help="final generators")
-    parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/gan"), help="checkpoints of unfinished runs")
+    parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/gan"),
+                        help="checkpoints of unfinished runs")
     parser.add_argument("--plots", type=Path, default=Path("plots/gan"), help="loss curves (CSV)")
     parser.add_argument("--fidelity-plots", type=Path, default=Path("plots/gan_fidelity"),
                         help="FID/KID during training (CSV; with gan.eval_every > 0)")
@@ -100,10 +101,12 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     run_file = checkpoints / "mlflow_run_id.txt"
     tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed),
             "dvc_stage": f"train_gan_{source}@{label}", "cpu_threads": str(cpu_threads(config) or "gpu")}
-    logger = mlflow_logger("gan", project, tags, name, run_file.read_text().strip() if resume and run_file.exists() else None)
+    logger = mlflow_logger("gan", project, tags, name,
+                           run_file.read_text().strip() if resume and run_file.exists() else None)
     run_file.write_text(logger.run_id or "")
     if not resume:
-        logger.log_hyperparams(flatten({"data": params.data.model_dump(mode="json"), "gan": config.model_dump(mode="json", exclude={"classes"})}))
+        logger.log_hyperparams(flatten({"data": params.data.model_dump(mode="json"),
+                                        "gan": config.model_dump(mode="json", exclude={"classes"})}))
 
     torch.manual_seed(config.seed)
     labels = config.labels_for(label)
@@ -155,7 +158,8 @@ def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project = args.params.parent
     if not (Layout(project).train_set(args.source) / "manifest.csv").exists():
-        raise InputDataError(f"{Layout(project).train_set(args.source)}: not found (run `dvc repro` or `bsgan prepare`/`augment` first)")
+        raise InputDataError(f"{Layout(project).train_set(args.source)}: not found "
+                             "(run `dvc repro` or `bsgan prepare`/`augment` first)")
     if args.label == params.data.intact_class:  # checked before the lock, which would leave its file behind
         raise ParamsError(f"--class {args.label!r} is data.intact_class; GANs are trained for failure classes only")
     name = generator_name(args.label, args.source)

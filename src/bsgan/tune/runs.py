@@ -42,7 +42,8 @@ class StudyRuns:
         existing = self._find_parent()
         if existing:
             return existing
-        run = self.client.create_run(self.experiment_id, run_name=f"study-{self.study}", tags=self.tags | {"role": "study"})
+        run = self.client.create_run(self.experiment_id, run_name=f"study-{self.study}",
+                                     tags=self.tags | {"role": "study"})
         for key, value in params.items():
             self.client.log_param(run.info.run_id, key, value)
         oldest = self._find_parent()
@@ -52,7 +53,8 @@ class StudyRuns:
         return run.info.run_id
 
     def start_trial(self, number: int, values: dict[str, Any]) -> str:
-        tags = self.tags | {"role": "trial", "trial": str(number), "mlflow.parentRunId": self.parent_id, "state": "running"}
+        tags = self.tags | {"role": "trial", "trial": str(number), "mlflow.parentRunId": self.parent_id,
+                            "state": "running"}
         run = self.client.create_run(self.experiment_id, run_name=f"{self.study}-trial-{number}", tags=tags)
         for key, value in values.items():
             self.client.log_param(run.info.run_id, key, choice_label(value))

@@ -25,9 +25,11 @@ def suggest(trial: optuna.Trial, space: dict[str, Any]) -> dict[str, Any]:
         if isinstance(dimension, SearchRange):
             if TUNABLE[name] is int:
                 step = int(dimension.step or 1)
-                values[name] = trial.suggest_int(name, int(dimension.low), int(dimension.high), step=step, log=dimension.log)
+                values[name] = trial.suggest_int(name, int(dimension.low), int(dimension.high), step=step,
+                                                 log=dimension.log)
             else:
-                values[name] = trial.suggest_float(name, dimension.low, dimension.high, step=dimension.step, log=dimension.log)
+                values[name] = trial.suggest_float(name, dimension.low, dimension.high, step=dimension.step,
+                                                   log=dimension.log)
         elif isinstance(dimension, SearchChoices):
             # Optuna stores choices as plain values; lists (diffaug) go by their index, shown as text.
             labels = [choice_label(choice) for choice in dimension.choices]
@@ -82,4 +84,5 @@ def check(base: GanConfig, label: str, tune: TuneConfig) -> None:
             try:
                 apply(base, label, {name: value}, tune)
             except ValidationError as exc:
-                raise ParamsError(f"params.yaml: tune.space.{name}: {value!r}: {format_error(exc.errors()[0])}") from None
+                raise ParamsError(f"params.yaml: tune.space.{name}: {value!r}: "
+                                  f"{format_error(exc.errors()[0])}") from None

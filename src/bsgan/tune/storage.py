@@ -39,8 +39,9 @@ def open_storage(url: str) -> BaseStorage:
     try:
         return RDBStorage(url, heartbeat_interval=HEARTBEAT_S, grace_period=2 * HEARTBEAT_S)
     except (ImportError, ModuleNotFoundError) as exc:
-        raise InputDataError(f"--storage {url.split('://')[0]}://...: its database driver is not installed ({exc})") from None
-    except Exception as exc:  # noqa: BLE001 - SQLAlchemy's many connection errors, as one line
+        raise InputDataError(f"--storage {url.split('://')[0]}://...: its database driver is not installed "
+                             f"({exc})") from None
+    except Exception as exc:  # SQLAlchemy's many connection errors, as one line
         raise InputDataError(f"--storage {_redacted(url)}: cannot connect ({type(exc).__name__}: "
                              f"{str(exc).splitlines()[0]})") from None
 

@@ -26,14 +26,16 @@ class Score:
     """Two-sided binomial test against guessing (0.5)."""
 
     def line(self) -> str:
-        return (f"accuracy {self.accuracy:.2f} ({self.correct}/{self.total}), 95% CI {self.ci_low:.2f}-{self.ci_high:.2f} "
-                f"(Clopper-Pearson), p = {self.p_value:.3g} against guessing")
+        return (f"accuracy {self.accuracy:.2f} ({self.correct}/{self.total}), "
+                f"95% CI {self.ci_low:.2f}-{self.ci_high:.2f} (Clopper-Pearson), "
+                f"p = {self.p_value:.3g} against guessing")
 
 
 def score(answers: dict[str, Any], key: dict[str, Any], origin: str = "answers") -> Score:
     """Compare ``answers`` (``{"sheet", "answers": {id: "real"|"generated"}}``) with the sheet's key."""
     if answers.get("sheet") != key.get("sheet"):
-        raise InputDataError(f"{origin}: answers are for sheet {answers.get('sheet')!r}, the key is for {key.get('sheet')!r}")
+        raise InputDataError(f"{origin}: answers are for sheet {answers.get('sheet')!r}, "
+                             f"the key is for {key.get('sheet')!r}")
     given, truth = answers.get("answers"), key["truth"]
     if not isinstance(given, dict) or not given:
         raise InputDataError(f"{origin}: no answers (expected an 'answers' mapping of image id to real/generated)")
@@ -46,4 +48,5 @@ def score(answers: dict[str, Any], key: dict[str, Any], origin: str = "answers")
     correct = sum(given[i] == truth[i] for i in given)
     test = binomtest(correct, len(given), 0.5)
     interval = test.proportion_ci(confidence_level=0.95, method="exact")
-    return Score(correct, len(given), correct / len(given), float(interval.low), float(interval.high), float(test.pvalue))
+    return Score(correct, len(given), correct / len(given), float(interval.low), float(interval.high),
+                 float(test.pvalue))

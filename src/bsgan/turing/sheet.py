@@ -50,7 +50,8 @@ def make_sheet(real: list[Path], generated: list[Path], count: int, seed: int, t
                sheet_id: str) -> tuple[str, dict[str, object]]:
     """The HTML page and its key for ``count`` real and ``count`` generated images drawn from the lists."""
     what = f"sheet {sheet_id}"
-    items = shuffled_items(pick(real, count, seed, f"{what} (real)"), pick(generated, count, seed, f"{what} (generated)"), seed)
+    items = shuffled_items(pick(real, count, seed, f"{what} (real)"),
+                           pick(generated, count, seed, f"{what} (generated)"), seed)
     return render(items, title, sheet_id), key(items, sheet_id)
 
 
@@ -59,6 +60,7 @@ def key(items: list[Item], sheet_id: str) -> dict[str, object]:
             "sources": {str(item.id): item.source for item in items}}
 
 
+# A backslash ending a line of the page joins it to the next (the page has them as one line).
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>
@@ -77,7 +79,8 @@ then press <i>Finish</i>. Your answers stay in this page; <i>Download answers</i
 for <code>bsgan turing-test --score</code>.</p>
 <p id="progress">0 of {count} marked</p>
 <div id="sheet">{figures}</div>
-<p><button id="finish" disabled>Finish</button> <a id="download" hidden download="{sheet_id}-answers.json">Download answers</a></p>
+<p><button id="finish" disabled>Finish</button> \
+<a id="download" hidden download="{sheet_id}-answers.json">Download answers</a></p>
 <p id="result"></p>
 <script>
 const SHEET = "{sheet_id}";
@@ -104,7 +107,8 @@ document.getElementById("finish").addEventListener("click", () => {{
     "You judged " + correct + " of " + total + " images correctly (" + Math.round(100 * correct / total) + "%).";
   window.bsganAnswers = {{sheet: SHEET, answers: answers}};
   const link = document.getElementById("download");
-  link.href = URL.createObjectURL(new Blob([JSON.stringify(window.bsganAnswers, null, 1)], {{type: "application/json"}}));
+  link.href = URL.createObjectURL(new Blob([JSON.stringify(window.bsganAnswers, null, 1)], \
+{{type: "application/json"}}));
   link.hidden = false;
 }});
 </script>

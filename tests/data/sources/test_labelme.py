@@ -119,7 +119,8 @@ def test_json_beside_its_image_in_nested_folders(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     photo = textured_photo(300, 150, seed=2)
     photo.save(folder / "spindle.png")
-    (folder / "spindle.json").write_text(json.dumps(labelme_json("spindle.png", photo.size, [("Pitting", box_polygon(100, 50, 140, 90))])))
+    (folder / "spindle.json").write_text(
+        json.dumps(labelme_json("spindle.png", photo.size, [("Pitting", box_polygon(100, 50, 140, 90))])))
     samples = labelme.load(config(), tmp_path)
     assert {s.source for s in samples} == {"line_2/week_7/spindle.png"}
     assert Counter(s.label for s in samples)["pitting"] == 1
@@ -139,7 +140,9 @@ def test_intact_crops_take_the_scale_of_the_photos_failure_crops(tmp_path: Path)
 
 
 def test_the_same_seed_gives_the_same_crops(labelme_root: Path) -> None:
-    boxes = lambda seed: [(s.source, s.box) for s in labelme.load(config(intact_per_photo=5).model_copy(update={"seed": seed}), labelme_root)]  # noqa: E731
+    boxes = lambda seed: [(s.source, s.box)  # noqa: E731
+                          for s in labelme.load(config(intact_per_photo=5).model_copy(update={"seed": seed}),
+                                                labelme_root)]
     assert boxes(0) == boxes(0) != boxes(1)
 
 
@@ -177,7 +180,8 @@ def test_files_that_are_not_labelme_are_refused(tmp_path: Path, annotation_text:
         (box_polygon(5, 5, 15, 15), (40, 30), r"data/p.jpg: image 40x30 is smaller than the 32-pixel crop"),
     ],
 )
-def test_bad_polygons_are_refused_naming_the_file(tmp_path: Path, points: list[list[float]], size: tuple[int, int], message: str) -> None:
+def test_bad_polygons_are_refused_naming_the_file(tmp_path: Path, points: list[list[float]], size: tuple[int, int],
+                                                  message: str) -> None:
     root = one_photo(tmp_path, [("Pitting", points)], size=size)
     with pytest.raises(InputDataError, match=message):
         labelme.load(config(), root)
@@ -188,7 +192,8 @@ def test_a_size_mismatch_between_json_and_image_is_refused(tmp_path: Path) -> No
     annotation = json.loads((root / "label" / "p.json").read_text())
     annotation["imageWidth"] = 800
     (root / "label" / "p.json").write_text(json.dumps(annotation))
-    with pytest.raises(InputDataError, match=r"p.json: imageWidth x imageHeight 800x200 disagrees with the image \(400x200\)"):
+    with pytest.raises(InputDataError,
+                       match=r"p.json: imageWidth x imageHeight 800x200 disagrees with the image \(400x200\)"):
         labelme.load(config(), root)
 
 

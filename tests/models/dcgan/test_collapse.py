@@ -35,9 +35,11 @@ def test_two_bad_intervals_that_recover_are_not_a_collapse() -> None:
     assert find_collapse(curve([0.001, 0.002, 0.3, 0.001, 0.001], [7.0, 6.5, 1.2, 7.0, 7.0])) is None
 
 
-def test_the_training_callback_warns_once_and_keeps_the_collapse(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_training_callback_warns_once_and_keeps_the_collapse(tmp_path: Path,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
     progress = GanProgress(tmp_path / "curve.csv", log_every=100, name="rust-original")
-    rows = [{"loop": 100.0 * i, "d_loss": 0.5, "g_loss": 40.0, "d_real": 1.0, "d_fake": 1e-9, "aug_p": 0.0} for i in range(1, 6)]
+    rows = [{"loop": 100.0 * i, "d_loss": 0.5, "g_loss": 40.0, "d_real": 1.0, "d_fake": 1e-9, "aug_p": 0.0}
+            for i in range(1, 6)]
     with caplog.at_level(logging.WARNING):
         progress._watch(rows[:2], logger=None)
         assert progress.collapse is None

@@ -57,7 +57,8 @@ def test_same_seed_same_generator(tmp_path: Path) -> None:
     assert not all(torch.equal(first[k], third[k]) for k in first)
 
 
-def test_resume_reaches_the_same_weights_as_an_uninterrupted_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resume_reaches_the_same_weights_as_an_uninterrupted_run(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     uninterrupted = trained(TINY, tmp_path / "whole").generator.state_dict()
 
     # Killed in loop 5 of 6: the checkpoint after loop 3 is all that is left.

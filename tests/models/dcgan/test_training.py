@@ -24,8 +24,10 @@ def test_channels_last_runs_the_convolutions_nhwc_with_the_same_losses(tmp_path:
     first_conv = next(m for m in nhwc.discriminator.modules() if isinstance(m, torch.nn.Conv2d))
     assert first_conv.weight.is_contiguous(memory_format=torch.channels_last)
     # Same math in another layout. (Weights are no test: Adam scales float noise in near-zero gradients up to lr.)
-    assert [row["d_loss"] for row in nhwc.history] == pytest.approx([row["d_loss"] for row in contiguous.history], rel=1e-4)
-    assert [row["g_loss"] for row in nhwc.history] == pytest.approx([row["g_loss"] for row in contiguous.history], rel=1e-4)
+    assert [row["d_loss"] for row in nhwc.history] == pytest.approx([row["d_loss"] for row in contiguous.history],
+                                                                    rel=1e-4)
+    assert [row["g_loss"] for row in nhwc.history] == pytest.approx([row["g_loss"] for row in contiguous.history],
+                                                                    rel=1e-4)
 
 
 def test_compile_wraps_both_networks_in_the_configured_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,7 +49,8 @@ class RecordRank(pl.Callback):
         self.folder = folder
         self.first_batch: list[int] = []
 
-    def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: object, batch_idx: int) -> None:
+    def on_train_batch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: object,
+                             batch_idx: int) -> None:
         if not self.first_batch:
             state = torch.get_rng_state()
             self.first_batch = torch.randint(0, 10, (8,)).tolist()  # what sample_real would draw next

@@ -41,7 +41,8 @@ def load(config: DataConfig, root: Path) -> list[Sample]:
     top = _class_folders(root)
     presplit = set(top) & set(SPLITS)
     if presplit and set(top) != set(SPLITS):
-        raise InputDataError(f"{root}: mixes split folders (train/test) with class folders {sorted(set(top) - presplit)}")
+        raise InputDataError(f"{root}: mixes split folders (train/test) with class folders "
+                             f"{sorted(set(top) - presplit)}")
     layout: list[tuple[Split | None, dict[str, Path]]] = (
         [(split, _class_folders(top[split])) for split in SPLITS] if presplit else [(None, top)]
     )
@@ -57,9 +58,10 @@ def load(config: DataConfig, root: Path) -> list[Sample]:
             for path in paths:
                 image = open_rgb(path)
                 if min(image.size) < config.min_source_side:
-                    raise InputDataError(f"{path}: {image.width}x{image.height} px is smaller than data.min_source_side "
-                                         f"({config.min_source_side}); enlarging it to {config.image_size} px would "
-                                         "only blur it (remove the file or lower data.min_source_side)")
+                    raise InputDataError(f"{path}: {image.width}x{image.height} px is smaller than "
+                                         f"data.min_source_side ({config.min_source_side}); enlarging it to "
+                                         f"{config.image_size} px would only blur it (remove the file or lower "
+                                         "data.min_source_side)")
                 box = centre_square(*image.size)
                 source = path.relative_to(root).as_posix()
                 samples.append(Sample(crop_resized(image, box, config.image_size), label, source, box, split))

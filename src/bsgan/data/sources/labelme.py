@@ -77,7 +77,8 @@ def _image_path(annotation: dict, json_path: Path) -> Path | None:
     folders = (json_path.parent, json_path.parent.parent / "data")
     candidates = [json_path.parent / named] if named.name else []
     candidates += [folder / named.name for folder in folders if named.name]
-    candidates += sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.stem == json_path.stem)
+    candidates += sorted(p for folder in folders if folder.is_dir()
+                         for p in folder.iterdir() if p.stem == json_path.stem)
     return next((path for path in candidates if is_image_file(path)), None)
 
 
@@ -96,7 +97,8 @@ def _shapes(annotation: dict, path: Path, size: tuple[int, int]) -> Shapes:
     width, height = size
     declared = (annotation.get("imageWidth"), annotation.get("imageHeight"))
     if None not in declared and tuple(declared) != size:
-        raise InputDataError(f"{path}: imageWidth x imageHeight {declared[0]}x{declared[1]} disagrees with the image ({width}x{height})")
+        raise InputDataError(f"{path}: imageWidth x imageHeight {declared[0]}x{declared[1]} disagrees with the image "
+                             f"({width}x{height})")
     shapes = []
     for index, shape in enumerate(annotation["shapes"]):
         label, kind = str(shape.get("label", "")), shape.get("shape_type") or "polygon"
@@ -113,9 +115,11 @@ def _shapes(annotation: dict, path: Path, size: tuple[int, int]) -> Shapes:
         if len(points) < 3:
             raise InputDataError(f"{where}: has {len(points)} points; a polygon needs at least 3")
         low, high = points.min(axis=0), points.max(axis=0)
-        if (low < -BORDER_TOLERANCE_PX).any() or high[0] > width + BORDER_TOLERANCE_PX or high[1] > height + BORDER_TOLERANCE_PX:
+        if ((low < -BORDER_TOLERANCE_PX).any() or high[0] > width + BORDER_TOLERANCE_PX
+                or high[1] > height + BORDER_TOLERANCE_PX):
             raise InputDataError(
-                f"{where}: lies outside the {width}x{height} image (x {low[0]:.0f}..{high[0]:.0f}, y {low[1]:.0f}..{high[1]:.0f})"
+                f"{where}: lies outside the {width}x{height} image "
+                f"(x {low[0]:.0f}..{high[0]:.0f}, y {low[1]:.0f}..{high[1]:.0f})"
             )
         if not normalise_class_name(label):
             raise InputDataError(f"{where}: has no usable label")
@@ -144,7 +148,8 @@ def square_box(centre: tuple[float, float], side: int, size: tuple[int, int], or
     """A ``side`` x ``side`` box around ``centre``, shifted to lie inside an image of ``size``."""
     width, height = size
     if side > min(width, height):
-        raise InputDataError(f"{origin}: image {width}x{height} is smaller than the {side}-pixel crop (data.labelme.min_crop)")
+        raise InputDataError(f"{origin}: image {width}x{height} is smaller than the {side}-pixel crop "
+                             "(data.labelme.min_crop)")
     left = int(round(min(max(centre[0] - side / 2, 0), width - side)))
     top = int(round(min(max(centre[1] - side / 2, 0), height - side)))
     return (left, top, left + side, top + side)
@@ -186,7 +191,8 @@ def passes_filter(crop: Image.Image, config: LabelmeConfig) -> bool:
     )
 
 
-def intact_crops(image: Image.Image, shapes: Shapes, side: int, config: LabelmeConfig, size: int, rng: np.random.Generator) -> list[tuple[Box, Image.Image]]:
+def intact_crops(image: Image.Image, shapes: Shapes, side: int, config: LabelmeConfig, size: int,
+                 rng: np.random.Generator) -> list[tuple[Box, Image.Image]]:
     """Grid crops whose surroundings touch no polygon and that pass the filter, sampled to ``intact_per_photo``."""
     width, height = image.size
     if not side or side > min(width, height):
@@ -230,7 +236,8 @@ def load(config: DataConfig, root: Path) -> list[Sample]:
         for box, crop in intact_crops(image, shapes, side, settings, size, np.random.default_rng([config.seed, index])):
             intact.append(Sample(crop, config.intact_class, source, box))
 
-    unlabelled = sorted(p for p in root.rglob("*") if is_image_file(p) and p.relative_to(root).as_posix() not in annotated)
+    unlabelled = sorted(p for p in root.rglob("*")
+                        if is_image_file(p) and p.relative_to(root).as_posix() not in annotated)
     if unlabelled and not settings.intact_from_unlabelled:
         log.info("%s: %d photo(s) without a label file skipped (data.labelme.intact_from_unlabelled: true cuts "
                  "intact crops from them)", root, len(unlabelled))

@@ -30,7 +30,8 @@ class ClassifierTraining(pl.LightningModule):
         beta1: Adam's first-moment decay.
 
     Example:
-        >>> model = ClassifierTraining(FailureClassifier(3, 32), ["intact", "pitting", "rust"], 2e-4, 0.5)  # doctest: +SKIP
+        >>> model = ClassifierTraining(FailureClassifier(3, 32), ["intact", "pitting", "rust"],
+        ...                            2e-4, 0.5)  # doctest: +SKIP
         >>> trainer.fit(model, train_batches, val_batches); trainer.test(model, test_batches)  # doctest: +SKIP
     """
 

@@ -62,8 +62,10 @@ class ClassifyRuns:
         self.task = task
         self.work = work
         self.tags = {"stage": "classify", "task": task, "dvc_stage": f"classify@{task}",
-                     "git_commit": git_commit(project), "source": ",".join(sorted({s for c in composition.values() for s in c})),
-                     "generator_runs": ",".join(f"{name}:{run}" for name, run in sorted(generator_runs.items())) or "none"}
+                     "git_commit": git_commit(project),
+                     "source": ",".join(sorted({s for c in composition.values() for s in c})),
+                     "generator_runs": ",".join(f"{name}:{run}" for name, run in sorted(generator_runs.items()))
+                     or "none"}
         saved = work / PARENT_FILE
         if saved.exists():
             self.parent_id = saved.read_text().strip()
@@ -85,7 +87,8 @@ class ClassifyRuns:
         run = self.client.create_run(self.experiment_id, run_name=f"{self.task}-seed{seed}", tags=tags)
         marker.write_text(run.info.run_id)
         logger = MLFlowLogger(experiment_name=EXPERIMENT, tracking_uri=tracking_uri(self.project),
-                              artifact_location=artifact_location(self.project), run_id=run.info.run_id, log_model=False)
+                              artifact_location=artifact_location(self.project), run_id=run.info.run_id,
+                             log_model=False)
         return ChildRun(self.client, run.info.run_id, logger, self.task, seed)
 
     def close_child(self, child: ChildRun, error: BaseException | None = None) -> None:
@@ -109,5 +112,6 @@ class ClassifyRuns:
         """Log the aggregate on the parent and end it."""
         metrics = [Metric(f"{name}_{stat}", float(value), 0, 0) for name, spread in summary.items()
                    for stat, value in spread.items() if stat != "n" and not math.isnan(value)]
-        self.client.log_batch(self.parent_id, metrics=metrics, tags=[RunTag("repeats", str(next(iter(summary.values()))["n"]))])
+        self.client.log_batch(self.parent_id, metrics=metrics,
+                              tags=[RunTag("repeats", str(next(iter(summary.values()))["n"]))])
         self.client.set_terminated(self.parent_id, "FINISHED")

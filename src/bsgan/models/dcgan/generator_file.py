@@ -17,7 +17,8 @@ def save_generator(generator: Generator, image_size: int, width: float, path: Pa
     """Write ``generator`` so :func:`load_generator` needs nothing else (no params, no checkpoint)."""
     generator = getattr(generator, "_orig_mod", generator)  # unwrap torch.compile
     state = {key: value.detach().cpu() for key, value in generator.state_dict().items()}
-    torch.save({"state_dict": state, "image_size": image_size, "latent_size": generator.latent_size, "width": width}, path)
+    torch.save({"state_dict": state, "image_size": image_size, "latent_size": generator.latent_size, "width": width},
+               path)
 
 
 def load_generator(path: Path, device: torch.device | str = "cpu") -> Generator:

@@ -62,7 +62,8 @@ class DCGAN(pl.LightningModule):
         >>> pl.Trainer(max_epochs=model.epochs).fit(model)  # doctest: +SKIP
     """
 
-    def __init__(self, real_images: torch.Tensor, config: GanConfig, real_label: float = 1.0, fake_label: float = 0.0) -> None:
+    def __init__(self, real_images: torch.Tensor, config: GanConfig, real_label: float = 1.0,
+                 fake_label: float = 0.0) -> None:
         super().__init__()
         self.automatic_optimization = False
         self.config = config
@@ -107,7 +108,8 @@ class DCGAN(pl.LightningModule):
 
     def train_dataloader(self) -> DataLoader[int]:
         # Its own generator: creating the iterator must not draw from the global random state.
-        return DataLoader(LoopIndices(self.loops_per_epoch), batch_size=None, shuffle=False, generator=torch.Generator())
+        return DataLoader(LoopIndices(self.loops_per_epoch), batch_size=None, shuffle=False,
+                          generator=torch.Generator())
 
     def configure_optimizers(self) -> list[torch.optim.Optimizer]:
         c = self.config

@@ -36,7 +36,8 @@ def make_trainer(model: DCGAN, config: GanConfig, checkpoint_dir: Path, logger: 
                  callbacks: Sequence[Callback] = ()) -> pl.Trainer:
     """A Trainer whose epochs are spans of ``checkpoint_every`` loops, each ending in ``last.ckpt``."""
     if config.precision == "bf16" and bf16_is_emulated(torch_device(config.device)):
-        log.warning("gan.precision bf16 on a CPU without native bf16 (no AVX512-BF16/AMX): emulated, far slower than 32")
+        log.warning("gan.precision bf16 on a CPU without native bf16 (no AVX512-BF16/AMX): emulated, "
+                    "far slower than 32")
     # One file, overwritten at every epoch end. (``save_last`` with ``save_top_k=0`` would write only
     # when training ends: a killed run would have nothing to resume from.)
     checkpoint = ModelCheckpoint(dirpath=checkpoint_dir, filename=LAST_CHECKPOINT.removesuffix(".ckpt"), save_top_k=1,
