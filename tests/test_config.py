@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bsgan.config import Params, load_params, normalise_class_name, parse_params
+from bsgan.config import GanConfig, Params, load_params, normalise_class_name, parse_params
 from bsgan.errors import ParamsError
 
 PROJECT = Path(__file__).parents[1]
@@ -117,3 +117,14 @@ def test_unreadable_files_name_the_file(tmp_path: Path) -> None:
                          [("Pitting", "pitting"), (" Surface Rust ", "surface_rust"), ("wear-dev", "wear_dev")])
 def test_labels_are_normalised_to_class_names(label: str, name: str) -> None:
     assert normalise_class_name(label) == name
+
+
+def test_gan_repeats_is_a_count_that_stays_out_of_a_generators_recipe() -> None:
+    assert GanConfig().repeats == 1
+    with pytest.raises(ParamsError, match=r"^params.yaml: gan.repeats: Input should be greater than or equal to 1"):
+        parse_params({"gan": {"repeats": 0}})
+    two = GanConfig(repeats=2, seed=3)
+    # repeat 0 of two generators is the single one: the same recipe, so the same checkpoint fingerprint
+    assert two.recipe() == GanConfig(seed=3).recipe() and "repeats" not in two.recipe()
+    assert two.for_repeat(0) is two
+    assert two.for_repeat(1).recipe() == GanConfig(seed=4).recipe(), "repeat 1 trains as seed + 1 would alone"

@@ -82,6 +82,10 @@ def test_the_layout_names_the_folders_dvc_yaml_declares(tmp_path: Path) -> None:
     assert str(layout.augmented.relative_to(tmp_path)) in outs
     assert "models/gan/${item.class}-original" in outs
     assert layout.generator_dir("pitting", "original") == tmp_path / "models/gan/pitting-original"
+    # gan.repeats: repeat r >= 1 lives inside repeat 0's out, so dvc.yaml declares no more outs
+    assert layout.generator_dir("pitting", "original", 2) == tmp_path / "models/gan/pitting-original/repeat2"
+    assert layout.generated_set("rust", "classical", 1) == tmp_path / "data/generated/rust-classical/repeat1"
+    assert layout.generated_set("rust", "classical", 0) == layout.generated / "rust-classical"
     assert "data/generated/${item.class}-${item.source}" in outs
     assert str(layout.classify_models.relative_to(tmp_path)) + "/${key}" in outs
     assert layout.task_results("t1") == tmp_path / "models/classify/t1/results.json"

@@ -27,6 +27,21 @@ def generator_name(label: str, source: str) -> str:
     return f"{label}-{source}"
 
 
+def repeat_dir(folder: Path, repeat: int) -> Path:
+    """Where repeat ``repeat`` of a generator (``gan.repeats``) keeps what ``folder`` holds for repeat 0.
+
+    Repeat 0 is the folder itself, so the default ``gan.repeats: 1`` writes what one generator always
+    wrote; repeat r >= 1 lives in ``folder/repeat<r>/``, inside the same DVC out, with the same files. An
+    image set's ``manifest.csv`` lists only its own images, so no reader of repeat 0 sees the subfolders.
+    """
+    return folder if repeat == 0 else folder / f"repeat{repeat}"
+
+
+def repeat_name(name: str, repeat: int) -> str:
+    """``pitting-original`` for repeat 0, ``pitting-original/repeat1`` for repeat 1: in logs, traces and MLflow."""
+    return repeat_dir(Path(name), repeat).as_posix()
+
+
 @dataclass(frozen=True)
 class Layout:
     """The project's folders; every path is ``root / <the relative path in dvc.yaml>``."""
@@ -81,11 +96,11 @@ class Layout:
         """The images a generator of ``source`` learns from."""
         return {"original": self.prepared, "classical": self.augmented}[source]
 
-    def generator_dir(self, label: str, source: str) -> Path:
-        return self.gan_models / generator_name(label, source)
+    def generator_dir(self, label: str, source: str, repeat: int = 0) -> Path:
+        return repeat_dir(self.gan_models / generator_name(label, source), repeat)
 
-    def generated_set(self, label: str, source: str) -> Path:
-        return self.generated / generator_name(label, source)
+    def generated_set(self, label: str, source: str, repeat: int = 0) -> Path:
+        return repeat_dir(self.generated / generator_name(label, source), repeat)
 
     def task_results(self, task: str) -> Path:
         return self.classify_models / task / RESULTS_FILE

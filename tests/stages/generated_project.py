@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import torch
 
 from bsgan.cli import main
 from bsgan.io.json_file import write_json
+from bsgan.layout import repeat_dir, repeat_name
 from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.torch_model import Generator
 from tests.conftest import TINY_SYNTHETIC, deep_merge
@@ -42,3 +44,31 @@ def generated_project(root: Path, overrides: dict[str, Any] | None = None) -> Pa
             label, source = name.split("-")
             assert main(["generate", "--class", label, "--source", source]) == 0
     return root
+
+
+def with_generator_repeats(root: Path, repeats: int, params_name: str = "repeats.yaml") -> str:
+    """Beside :func:`generated_project`'s outputs: ``gan.repeats`` generators of each name in ``models-repeats/``
+    and their image sets in ``generated-repeats/``, under the params file ``params_name`` (returned).
+
+    Repeat 0 is the project's generator itself, so its set is the one in ``data/generated``; repeat r >= 1
+    is another untrained generator (seed ``100 r + index``), with a ``training_run.json`` naming
+    ``training-<generator>/repeat<r>``. The project's own outputs are left as they are.
+    """
+    params = json.loads((root / "params.yaml").read_text())
+    params["gan"]["repeats"] = repeats
+    (root / params_name).write_text(json.dumps(params))
+    shutil.copytree(root / "models/gan", root / "models-repeats")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        for seed, name in enumerate(GENERATORS):
+            for repeat in range(1, repeats):
+                folder = repeat_dir(root / "models-repeats" / name, repeat)
+                folder.mkdir()
+                torch.manual_seed(100 * repeat + seed)
+                save_generator(Generator(32, 8, 0.0625), 32, 0.0625, folder / "generator.pt")
+                write_json({"experiment": "gan", "run_id": f"training-{repeat_name(name, repeat)}"},
+                           folder / "training_run.json")
+            label, source = name.split("-")
+            assert main(["generate", "--class", label, "--source", source, "--params", params_name,
+                         "--models", "models-repeats", "--out", "generated-repeats"]) == 0
+    return params_name

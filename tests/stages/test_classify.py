@@ -10,13 +10,16 @@ import mlflow
 import numpy as np
 import pytest
 import scipy.stats
+import torch
 from PIL import Image
 
 import bsgan.stages.classify as classify_stage
 from bsgan.cli import main
-from bsgan.config import TasksConfig
+from bsgan.config import TasksConfig, load_params, parse_params
 from bsgan.models.classifier.classifier_file import load_classifier
-from tests.stages.generated_project import generated_project
+from bsgan.models.dcgan.generator_file import save_generator
+from bsgan.models.dcgan.torch_model import Generator
+from tests.stages.generated_project import generated_project, with_generator_repeats
 
 TASKS = list(TasksConfig().definitions)
 SETTINGS = {"tasks": {"target_per_class": 12},
@@ -225,3 +228,71 @@ def test_one_repeat_writes_valid_json_and_says_the_interval_needs_two_seeds(
     assert macro["n"] == 1 and macro["ci_low"] is None and macro["ci_high"] is None and macro["std"] is None
     assert "a confidence interval needs classify.repeats >= 2 seeds" in caplog.text
     assert "nan" not in caplog.text
+
+
+def test_seed_s_of_a_task_with_generated_images_uses_generator_repeat_s_mod_repeats() -> None:
+    params = parse_params({"gan": {"repeats": 3}, "classify": {"repeats": 5}})
+    assert classify_stage.seed_repeats(params, "t2_original_gan") == {0: 0, 1: 1, 2: 2, 3: 0, 4: 1}
+    assert classify_stage.seed_repeats(params, "t5_original_gan_classical") == {0: 0, 1: 1, 2: 2, 3: 0, 4: 1}
+    assert classify_stage.seed_repeats(params, "t4_original_classical") == dict.fromkeys(range(5), 0), "no generator"
+    one = parse_params({"classify": {"repeats": 5}})
+    assert classify_stage.seed_repeats(one, "t2_original_gan") == dict.fromkeys(range(5), 0)
+
+
+def test_generator_repeats_give_each_seed_its_repeats_images_and_resume_per_repeat(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    params_file = with_generator_repeats(project, 2)
+    params = json.loads((project / params_file).read_text())
+    params["classify"]["repeats"] = 3
+    (project / params_file).write_text(json.dumps(params))
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+    seen: dict[int, torch.Tensor] = {}
+    real_train = classify_stage.train_classifier
+
+    def noting_the_images(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen[args[5]] = args[0].images
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(classify_stage, "train_classifier", noting_the_images)
+    options = ["--params", params_file, "--generated", "generated-repeats", "--gan-models", "models-repeats",
+               "--out", "repeats", "--checkpoints", "repeats-checkpoints"]
+    assert main(["classify", "--task", "t2_original_gan", *options]) == 0
+
+    result = json.loads((project / "repeats/t2_original_gan/results.json").read_text())
+    assert [r["generator_repeat"] for r in result["repeats"]] == [0, 1, 0] and result["generator_repeats"] == 2
+    loaded = load_params(project / params_file)
+    composed = [classify_stage.load_task_data(loaded, "t2_original_gan", project, project / "generated-repeats", r)
+                for r in (0, 1)]
+    assert not torch.equal(composed[0].train.images, composed[1].train.images)
+    assert torch.equal(seen[0], composed[0].train.images) and torch.equal(seen[2], composed[0].train.images)
+    assert torch.equal(seen[1], composed[1].train.images)
+    alone = classify_stage.load_task_data(loaded, "t2_original_gan", project, project / "data/generated")
+    assert torch.equal(composed[0].train.images, alone.train.images), "repeat 0 composes what gan.repeats 1 does"
+    assert result["composition"] == results(project, "t2_original_gan")["composition"]
+    assert main(["classify", "--task", "t1_original", *options]) == 0
+    untouched = json.loads((project / "repeats/t1_original/results.json").read_text())
+    assert "generator_repeats" not in untouched and "generator_repeat" not in untouched["repeats"][0], "no GAN images"
+
+    mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
+    children = [r for r in mlflow.search_runs(experiment_names=["classify"], output_format="list")
+                if r.data.tags.get("mlflow.parentRunId") == result["parent_run_id"]]
+    tags = {r.data.tags["seed"]: (r.data.tags["generator_repeat"], r.data.tags["generator_runs"]) for r in children}
+    runs_of_repeat_1 = "pitting-original:training-pitting-original/repeat1,rust-original:training-rust-original/repeat1"
+    assert tags["1"] == ("1", runs_of_repeat_1)
+    assert tags["2"][0] == "0" and "repeat1" not in tags["2"][1]
+
+    seen.clear()
+    params["classify"]["repeats"] = 4
+    (project / params_file).write_text(json.dumps(params))
+    assert main(["classify", "--task", "t2_original_gan", *options]) == 0
+    assert list(seen) == [3], "seeds 0-2 kept, each under the fingerprint of the images it saw"
+    assert torch.equal(seen[3], composed[1].train.images)
+
+    seen.clear()  # another repeat 1 of the rust generator: only the seeds that saw its images train again
+    torch.manual_seed(999)
+    save_generator(Generator(32, 8, 0.0625), 32, 0.0625, project / "models-repeats/rust-original/repeat1/generator.pt")
+    assert main(["generate", "--class", "rust", "--source", "original", "--params", params_file,
+                 "--models", "models-repeats", "--out", "generated-repeats"]) == 0
+    assert main(["classify", "--task", "t2_original_gan", *options]) == 0
+    assert sorted(seen) == [1, 3]

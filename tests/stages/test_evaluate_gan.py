@@ -6,12 +6,17 @@ import json
 from pathlib import Path
 
 import mlflow
+import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from bsgan.cli import main
+from bsgan.config import load_params
+from bsgan.data.tensors import load_class_bytes
+from bsgan.metrics.fidelity import fid
 from bsgan.stages import evaluate_gan
-from tests.stages.generated_project import GENERATORS, generated_project
+from tests.stages.generated_project import GENERATORS, generated_project, with_generator_repeats
 
 EVAL = {"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3, "turing_count": 2,
         "device": "cpu"}
@@ -82,6 +87,39 @@ def test_logs_one_run_per_generator_linked_to_its_training(project: Path) -> Non
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id)}
     assert {"tsne_all.png", "nearest_pairs.png", "interpolation.png", "turing.html"} <= artifacts
     assert "turing.key.json" not in artifacts
+
+
+@pytest.fixture(scope="module")
+def repeats(project: Path) -> str:
+    """The params file of the project with ``gan.repeats: 2``, their generators and image sets beside its own."""
+    return with_generator_repeats(project, 2)
+
+
+def test_each_generator_repeat_is_judged_against_the_train_images_beside_repeat_0(project: Path, repeats: str) -> None:
+    features = evaluate_gan.Features(torch.device("cpu"), project / ".cache/features")
+    real = evaluate_gan.RealSets.load("rust", project, features)
+    config = load_params(project / repeats).eval
+    first = json.loads((project / "metrics/gan.json").read_text())["rust"]["classical"]
+    found = evaluate_gan.repeat_fidelity(real, project / "generated-repeats/rust-classical", 2, config, features, first)
+
+    assert set(found) == {"repeats", "fid_original_over_repeats_mean", "fid_original_over_repeats_std",
+                          "kid_original_over_repeats_mean", "kid_original_over_repeats_std"}
+    zero, one = found["repeats"]
+    assert zero == {"repeat": 0, "fid_original": first["fid_original"], "kid_original": first["kid_original"]}
+    images = load_class_bytes(project / "generated-repeats/rust-classical/repeat1", "rust")[0]
+    sets = evaluate_gan.fid_sets(features(images), len(real.train_images), config.fid_repeats)
+    assert one["repeat"] == 1 and one["fid_original"] == pytest.approx(np.mean([fid(real.train, s) for s in sets]))
+    assert one["fid_original"] != zero["fid_original"], "another generator, other images"
+    fids = [zero["fid_original"], one["fid_original"]]
+    assert found["fid_original_over_repeats_mean"] == pytest.approx(np.mean(fids))
+    assert found["fid_original_over_repeats_std"] == pytest.approx(np.std(fids, ddof=1))
+
+
+def test_every_generator_repeats_set_must_be_there(project: Path, repeats: str, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(project)
+    assert main(["evaluate-gan", "--params", repeats]) == 2, "data/generated holds repeat 0 only"
+    assert "data/generated/pitting-original/repeat1: not found (run `dvc repro` first)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("override", "message"), [

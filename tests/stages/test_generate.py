@@ -61,6 +61,43 @@ def test_the_same_seed_writes_the_same_files(project: Path) -> None:
     assert (project / "a" / manifest).read_text() == (project / "b" / manifest).read_text()
 
 
+def test_each_generator_repeat_writes_its_set_from_the_same_latents(write_params: Callable[..., Path],
+                                                                   project: Path) -> None:
+    assert main(["generate", "--class", "rust", "--source", "original", "--out", "single"]) == 0
+    write_params({"generate": GENERATE, "gan": {"device": "cpu", "repeats": 2}, "eval": {"fid_repeats": 1}})
+    torch.manual_seed(1)
+    (project / "models/gan/rust-original/repeat1").mkdir()
+    save_generator(Generator(32, 100, 0.0625), 32, 0.0625, project / "models/gan/rust-original/repeat1/generator.pt")
+    assert main(["generate", "--class", "rust", "--source", "original"]) == 0
+
+    out = project / "data/generated/rust-original"
+    top, repeat1 = read_image_set(out, split="train"), read_image_set(out / "repeat1", split="train")
+    assert [row.source for row, _ in repeat1] == [f"rust-original/repeat1/seed5/z{i:05d}" for i in range(9)]
+    assert all(out / "train" in path.parents and out / "repeat1" not in path.parents for _, path in top)
+    single = project / "single/rust-original"
+    assert (out / "manifest.csv").read_text() == (single / "manifest.csv").read_text(), "repeat 0: as gan.repeats 1"
+    assert [path.read_bytes() for _, path in top] == [path.read_bytes() for _, path in read_image_set(single)]
+    assert (out / "generator.json").read_text() == (single / "generator.json").read_text()
+    # repeat 1's image 7 is its own generator's output for row 7 of the same latent batch
+    generator = load_generator(project / "models/gan/rust-original/repeat1/generator.pt")
+    with torch.no_grad():
+        expected = ((generator(latent_batch(9, 100, seed=5)[7:8])[0].clamp(-1, 1) + 1) * 127.5).round()
+    written = pil_to_tensor(Image.open(repeat1[7][1])).float()
+    assert (written - expected).abs().max() <= 1
+    assert not torch.equal(written, pil_to_tensor(Image.open(top[7][1])).float())
+    info = json.loads((out / "repeat1/generator.json").read_text())
+    assert info["generator"] == "models/gan/rust-original/repeat1/generator.pt" and info["seed"] == 5
+    assert (out / "repeat1/interpolation.png").exists() and (out / "repeat1/contact_sheets/train_rust.png").exists()
+
+
+def test_a_missing_generator_repeat_is_one_clear_line(write_params: Callable[..., Path], project: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    write_params({"generate": GENERATE, "gan": {"device": "cpu", "repeats": 2}, "eval": {"fid_repeats": 1}})
+    assert main(["generate", "--class", "rust", "--source", "original"]) == 2
+    assert "models/gan/rust-original/repeat1/generator.pt: not found (run `bsgan train-gan" in capsys.readouterr().err
+    assert not (project / "data/generated/rust-original").exists()
+
+
 def test_a_missing_generator_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "--class", "pitting", "--source", "original"]) == 2
     err = capsys.readouterr().err.strip()

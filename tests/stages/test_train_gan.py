@@ -41,6 +41,7 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
     run = mlflow.search_runs(experiment_names=["gan"], output_format="list")[0]
     assert run.data.tags["class"] == "rust" and run.data.tags["source"] == "original"
     assert run.data.tags["dvc_stage"] == "train_gan_original@rust"  # the name `dvc repro` shows
+    assert run.data.tags["repeat"] == "0" and run.data.tags["seed"] == "0"
     assert run.data.params["gan.k_d"] == "1" and run.data.params["data.image_size"] == "32"
     assert {"d_loss", "g_loss", "d_real", "d_fake", "loops_per_s"} <= set(run.data.metrics)
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id)}
@@ -49,6 +50,71 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
     probe = (project / "plots/gan_fidelity/rust-original.csv").read_text()
     assert probe == "loop,fid,kid_x1000,gan_test,precision,recall,density,coverage\n", \
         "gan.eval_every is 0: no probe, an empty curve for DVC"
+
+
+def test_repeats_train_one_generator_per_seed_into_subfolders_of_the_same_out(write_params: Callable[..., Path],
+                                                                             project: Path) -> None:
+    write_params({"gan": {**TINY_GAN, "repeats": 2}})
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+
+    out = project / "models/gan/rust-original"
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.ckpt", "generator.pt", "repeat1", "samples.png",
+                                                      "training_run.json"]
+    assert sorted(p.name for p in (out / "repeat1").iterdir()) == ["checkpoint.ckpt", "fidelity_curve.csv",
+                                                                   "generator.pt", "loss_curve.csv", "samples.png",
+                                                                   "training_run.json"]
+    assert (out / "generator.pt").read_bytes() != (out / "repeat1/generator.pt").read_bytes()
+    with (out / "repeat1/loss_curve.csv").open() as handle:
+        assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]
+    with (project / "plots/gan/rust-original.csv").open() as handle:
+        assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"], "repeat 0's curve where DVC plots it"
+    assert not (project / "checkpoints/gan/rust-original").exists()
+    runs = {run.data.tags["repeat"]: run for run in mlflow.search_runs(experiment_names=["gan"], output_format="list")}
+    assert sorted(runs) == ["0", "1"] and runs["1"].data.tags["seed"] == "1"
+    assert runs["1"].data.params["gan.seed"] == "1" and runs["0"].data.params["gan.seed"] == "0"
+    record = json.loads((out / "repeat1/training_run.json").read_text())
+    assert (record["run_id"], record["repeat"], record["seed"]) == (runs["1"].info.run_id, 1, 1)
+
+    # each repeat is exactly the generator its seed trains alone
+    write_params({"gan": {**TINY_GAN, "seed": 1}})
+    assert main(["train-gan", "--class", "rust", "--source", "original", "--models", "seed1", "--plots", "p",
+                 "--fidelity-plots", "p"]) == 0
+    assert (project / "seed1/rust-original/generator.pt").read_bytes() == (out / "repeat1/generator.pt").read_bytes()
+    write_params({"gan": TINY_GAN})
+    assert main(["train-gan", "--class", "rust", "--source", "original", "--models", "seed0"]) == 0
+    assert (project / "seed0/rust-original/generator.pt").read_bytes() == (out / "generator.pt").read_bytes()
+
+
+def test_a_killed_run_of_repeats_trains_only_the_unfinished_ones_again(write_params: Callable[..., Path], project: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    write_params({"gan": {**TINY_GAN, "repeats": 2}})
+    train_one_loop = DCGAN.training_step
+    trained_seeds: list[int] = []
+    power: list[str] = ["cut"]
+
+    def power_cut_in_repeat_1(self: DCGAN, batch: int, batch_idx: int) -> None:
+        if power == ["cut"] and self.config.seed == 1 and self.loop_index(batch_idx) == 2:
+            raise RuntimeError("power cut")
+        trained_seeds.append(self.config.seed)
+        train_one_loop(self, batch, batch_idx)
+
+    monkeypatch.setattr(DCGAN, "training_step", power_cut_in_repeat_1)
+    with pytest.raises(RuntimeError, match="power cut"):
+        main(["train-gan", "--class", "rust", "--source", "original"])
+    assert not (project / "models/gan/rust-original").exists(), "no out until every repeat has trained"
+    assert (project / "checkpoints/gan/rust-original/finished/generator.pt").exists()
+    assert (project / "checkpoints/gan/rust-original/repeat1/last.ckpt").exists()
+
+    trained_seeds.clear()
+    power[0] = "on"
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+    assert trained_seeds == [1, 1], "repeat 0 is kept, repeat 1 goes on after its checkpoint of loops 1-2"
+    assert (project / "models/gan/rust-original/repeat1/generator.pt").exists()
+    runs = mlflow.search_runs(experiment_names=["gan"], output_format="list")
+    assert sorted(run.data.tags["repeat"] for run in runs) == ["0", "1"], "repeat 1 resumed into its own run"
+    assert {run.info.status for run in runs} == {"FINISHED"}
+    with (project / "plots/gan/rust-original.csv").open() as handle:
+        assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]
 
 
 def test_probes_fid_and_kid_during_training(write_params: Callable[..., Path], project: Path) -> None:
@@ -96,6 +162,21 @@ def test_the_classical_gan_fine_tunes_from_the_original_one(write_params: Callab
     classical = torch.load(project / "models/gan/rust-classical/checkpoint.ckpt", weights_only=False)["state_dict"]
     key = "discriminator.features.1.weight"
     assert torch.equal(original[key], classical[key])
+
+
+def test_each_classical_repeat_fine_tunes_from_the_original_repeat_of_its_seed(write_params: Callable[..., Path],
+                                                                              project: Path) -> None:
+    params = write_params({"gan": {**TINY_GAN, "repeats": 2, "classical_from_original": True, "freeze_d": 1}})
+    assert main(["augment", "--params", str(params)]) == 0
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+    assert main(["train-gan", "--class", "rust", "--source", "classical"]) == 0
+    key = "discriminator.features.1.weight"  # frozen from the weights fine-tuning starts from
+    models = project / "models/gan"
+    frozen = [torch.load(models / f"rust-{source}" / folder / "checkpoint.ckpt", weights_only=False)["state_dict"][key]
+              for source in ("original", "classical") for folder in (".", "repeat1")]
+    original_0, original_1, classical_0, classical_1 = frozen
+    assert torch.equal(classical_0, original_0) and torch.equal(classical_1, original_1)
+    assert not torch.equal(original_0, original_1)
 
 
 def test_the_intact_class_has_no_gan(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

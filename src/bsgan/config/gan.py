@@ -66,6 +66,9 @@ class GanConfig(RuntimeConfig):
     """Generated images per probe (a fixed latent batch): few keeps the probe cheap; FID is biased upwards at small
     counts."""
     seed: Annotated[int, Field(ge=0)] = 0
+    repeats: Annotated[int, Field(ge=1, le=100)] = 1
+    """Generators trained per class and source, repeat r with seed ``seed + r`` and otherwise the same recipe;
+    classify seed s uses repeat ``s % repeats``, so generator randomness enters the task intervals. 1: one."""
     # Few-shot generator options (issue 16). Each is off by default; the paper profile keeps them off.
     ema: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
     """Decay of an exponential moving average of the generator's weights, the generator that samples
@@ -113,5 +116,10 @@ class GanConfig(RuntimeConfig):
         return self.labels.get(label, LabelValues())
 
     def recipe(self) -> dict[str, Any]:
-        """The settings one generator is trained with: everything but which generators exist and how it is watched."""
-        return self.model_dump(mode="json", exclude={"classes", "eval_every", "eval_count"})
+        """The settings one generator is trained with: everything but which generators exist (``classes``,
+        ``repeats``) and how it is watched."""
+        return self.model_dump(mode="json", exclude={"classes", "repeats", "eval_every", "eval_count"})
+
+    def for_repeat(self, repeat: int) -> GanConfig:
+        """The settings repeat ``repeat`` of a generator trains with: seed ``seed + repeat``, the rest unchanged."""
+        return self if repeat == 0 else self.model_copy(update={"seed": self.seed + repeat})

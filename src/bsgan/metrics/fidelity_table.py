@@ -27,6 +27,12 @@ def fidelity_key(metric: str, reference: str, std: bool = False) -> str:
     return f"{metric}_{reference}_std" if std else f"{metric}_{reference}"
 
 
+def over_repeats_key(metric: str, reference: str, stat: str) -> str:
+    """``fid_original_over_repeats_mean``: a distance's ``mean`` or ``std`` over the generator repeats
+    (``gan.repeats``)."""
+    return f"{fidelity_key(metric, reference)}_over_repeats_{stat}"
+
+
 def fidelity_keys(std: bool = True) -> list[str]:
     """Every distance key, reference by reference (with their ``_std`` beside them unless ``std`` is false)."""
     return [fidelity_key(metric, reference, spread) for reference in REFERENCES for metric in DISTANCES

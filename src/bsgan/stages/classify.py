@@ -14,6 +14,14 @@ scores, confusion matrix and model. Finished repeats stay in ``checkpoints/class
 fingerprint of the task's exact images and settings: a killed run goes on where it stopped, more
 ``classify.repeats`` train only the new seeds, and a rerun whose images did not change (task 1 after
 a GAN changed) trains nothing.
+
+With ``gan.repeats`` R > 1 a task that draws from a generator (``gan_original``, ``gan_classical``) trains
+seed s on the images of generator repeat ``s % R`` (``data/generated/<generator>/repeat<r>/``; repeat 0 is
+the folder itself): its train set is composed once per repeat in use, each seed's json and its entry in
+``results.json`` name the ``generator_repeat`` it saw, and each repeat's seeds are kept in their own folder
+(``repeat<r>/`` of the task's checkpoints) under the fingerprint of that repeat's images. The seed
+intervals of such a task then hold the generator's randomness as well as the classifier's; tasks
+without generated images, and every task with ``gan.repeats: 1``, train and write what they did before.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import multiprocessing
 import shutil
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +53,7 @@ from bsgan.io.atomic import atomic_directory
 from bsgan.io.fingerprint import fingerprint, resume_or_reset
 from bsgan.io.json_file import read_json, write_json
 from bsgan.io.lock import exclusive_lock
-from bsgan.layout import RESULTS_FILE, TRAINING_RUN_FILE, Layout, generator_name
+from bsgan.layout import RESULTS_FILE, TRAINING_RUN_FILE, Layout, generator_name, repeat_dir
 from bsgan.metrics.classification import metric_names
 from bsgan.metrics.statistics import interval
 from bsgan.models.classifier.classifier_file import FORMAT as CLASSIFIER_FORMAT
@@ -83,6 +91,8 @@ class TaskData:
     """Train images per class and source, e.g. ``{"rust": {"real": 115, "gan_original": 585}}``."""
     generators: list[str]
     """Generators whose images the task uses, e.g. ``["rust-original"]``."""
+    generator_repeat: int = 0
+    """The repeat of those generators (``gan.repeats``) whose images the train set holds."""
 
 
 def _stack(parts: dict[str, torch.Tensor], classes: list[str]) -> LabelledImages:
@@ -90,9 +100,27 @@ def _stack(parts: dict[str, torch.Tensor], classes: list[str]) -> LabelledImages
     return LabelledImages(torch.cat([parts[c] for c in classes if c in parts]), labels)
 
 
+def uses_generators(task: TaskDefinition) -> bool:
+    """Whether ``task`` draws images from a generator (its seeds then follow the generator repeats)."""
+    return any(part.source in GAN_SOURCES for part in task.parts)
+
+
+def generator_repeat(seed: int, repeats: int) -> int:
+    """The generator repeat whose images classifier seed ``seed`` trains on, of ``repeats`` (``gan.repeats``)."""
+    return seed % repeats
+
+
+def seed_repeats(params: Params, name: str) -> dict[int, int]:
+    """Each seed of task ``name`` and its generator repeat: ``seed % gan.repeats`` for a task that uses generators,
+    0 for one that uses none."""
+    repeats = params.gan.repeats if uses_generators(params.tasks.definitions[name]) else 1
+    return {seed: generator_repeat(seed, repeats) for seed in range(params.classify.repeats)}
+
+
 def failure_pools(task: TaskDefinition, label: str, real: torch.Tensor, held_files: set[str],
-                  real_hashes: set[str], project: Path, generated: Path) -> dict[str, torch.Tensor]:
-    """The images each source of ``task`` offers for failure class ``label``, in file order."""
+                  real_hashes: set[str], project: Path, generated: Path, repeat: int = 0) -> dict[str, torch.Tensor]:
+    """The images each source of ``task`` offers for failure class ``label``, in file order (a generator's
+    from its repeat ``repeat``)."""
     pools = {"real": real}
     for source in {part.source for part in task.parts} - {"real", "augment"}:
         if source == "classical":
@@ -101,7 +129,7 @@ def failure_pools(task: TaskDefinition, label: str, real: torch.Tensor, held_fil
                      if row.label == label and row.sha256 not in real_hashes and row.source not in held_files]
             pools[source] = torch.stack([pil_to_tensor(open_rgb(path)) for path in paths]) if paths else real[:0]
         else:
-            folder = generated / generator_name(label, GAN_SOURCES[source])
+            folder = repeat_dir(generated / generator_name(label, GAN_SOURCES[source]), repeat)
             if not (folder / "manifest.csv").exists():
                 raise InputDataError(f"{folder}: not found; task sources {source} need a generator of {label!r} "
                                      f"(is it in gan.classes? run `dvc repro`)")
@@ -109,8 +137,9 @@ def failure_pools(task: TaskDefinition, label: str, real: torch.Tensor, held_fil
     return pools
 
 
-def load_task_data(params: Params, name: str, project: Path, generated: Path) -> TaskData:
-    """Compose task ``name``'s train set and hold out its validation images."""
+def load_task_data(params: Params, name: str, project: Path, generated: Path, repeat: int = 0) -> TaskData:
+    """Compose task ``name``'s train set (generated images from generator repeat ``repeat``) and hold out its
+    validation images."""
     task = params.tasks.definitions[name]
     config = params.classify
     prepared = Layout(project).prepared
@@ -128,7 +157,8 @@ def load_task_data(params: Params, name: str, project: Path, generated: Path) ->
         if label == params.data.intact_class:
             train[label], composition[label] = images[keep], {"real": len(keep)}
             continue
-        pools = failure_pools(task, label, images[keep], {files[i] for i in held}, set(hashes), project, generated)
+        pools = failure_pools(task, label, images[keep], {files[i] for i in held}, set(hashes), project, generated,
+                              repeat)
         portions = plan(task, label, {source: len(pool) for source, pool in pools.items()},
                         params.tasks.target_per_class)
         train[label] = compose(portions, pools, classical_augmenter(params.augment, label, config.split_seed))
@@ -137,7 +167,8 @@ def load_task_data(params: Params, name: str, project: Path, generated: Path) ->
                        for p in portions if p.source in GAN_SOURCES and p.count}
     tests = {label: load_class_bytes(prepared, label, "test")[0] for label in classes}
     held_out = _stack(val, classes) if sum(len(v) for v in val.values()) else None
-    return TaskData(classes, _stack(train, classes), held_out, _stack(tests, classes), composition, sorted(generators))
+    return TaskData(classes, _stack(train, classes), held_out, _stack(tests, classes), composition, sorted(generators),
+                    repeat)
 
 
 def crop_side(prepared: Path) -> int | None:
@@ -184,13 +215,15 @@ def _timed_training(data: TaskData, config: ClassifyConfig, seed: int, logger: M
     return trained, time.perf_counter() - start
 
 
-def train_seeds(data: TaskData, config: ClassifyConfig, seeds: list[int], runs: ClassifyRuns,
+def train_seeds(data: Mapping[int, TaskData], config: ClassifyConfig, runs: ClassifyRuns,
                 keep: Callable[[ChildRun, TrainedClassifier, float], None], what: str = "classify") -> None:
-    """Train ``seeds``, one after another or ``classify.workers`` at a time in processes; ``keep`` each as it ends.
+    """Train each seed of ``data`` on its task data, one after another or ``classify.workers`` at a time in
+    processes; ``keep`` each as it ends.
 
     One small CNN cannot fill many cores or a GPU; several repeats at once can. Each worker gets an
     equal share of the cores; every repeat still logs its curves into its own MLflow child run.
     """
+    seeds = list(data)
     if not seeds:
         return
     progress = Progress(len(seeds) * config.epochs, f"{what} ({len(seeds)} repeats)", unit="epoch")
@@ -198,7 +231,7 @@ def train_seeds(data: TaskData, config: ClassifyConfig, seeds: list[int], runs: 
         with progress:
             for seed in seeds:
                 with runs.child(seed) as child:
-                    keep(child, *_timed_training(data, config, seed, child.logger, [_EpochTicks(progress)]))
+                    keep(child, *_timed_training(data[seed], config, seed, child.logger, [_EpochTicks(progress)]))
         return
     workers = min(config.workers, len(seeds))
     children: dict[int, ChildRun] = {}
@@ -209,7 +242,7 @@ def train_seeds(data: TaskData, config: ClassifyConfig, seeds: list[int], runs: 
             futures = {}
             for seed in seeds:
                 children[seed] = runs.open_child(seed)
-                futures[pool.submit(_timed_training, data, config, seed, children[seed].logger)] = seed
+                futures[pool.submit(_timed_training, data[seed], config, seed, children[seed].logger)] = seed
             for future in as_completed(futures):
                 seed = futures[future]
                 keep(children[seed], *future.result())
@@ -224,44 +257,75 @@ def train_seeds(data: TaskData, config: ClassifyConfig, seeds: list[int], runs: 
 
 def run_task(params: Params, name: str, args: argparse.Namespace, project: Path) -> dict[str, Any]:
     config = params.classify
-    data = load_task_data(params, name, project, args.generated)
+    repeat_of = seed_repeats(params, name)
+    with_repeats = params.gan.repeats > 1 and uses_generators(params.tasks.definitions[name])
+    # composed once per generator repeat in use (seed 0 always uses repeat 0, the set of gan.repeats: 1)
+    tasks = {repeat: load_task_data(params, name, project, args.generated, repeat)
+             for repeat in sorted(set(repeat_of.values()))}
+    data = tasks[0]
     log.info("%s: train %s, validation %d, test %d", name,
              ", ".join(f"{label} {sum(parts.values())}" for label, parts in data.composition.items()),
              len(data.val) if data.val is not None else 0, len(data.test))
+    if with_repeats:
+        log.info("%s: seeds %s train on generator repeats %s (gan.repeats %d)", name, list(repeat_of),
+                 list(repeat_of.values()), params.gan.repeats)
     work = args.checkpoints / name
-    resume_or_reset(work, task_fingerprint(params, name, data), restart=args.restart)
-    training_runs = {gen: read_json(args.gan_models / gen / TRAINING_RUN_FILE).get("run_id", "unknown")
-                     for gen in data.generators if (args.gan_models / gen / TRAINING_RUN_FILE).exists()}
+    for repeat, task in tasks.items():  # repeat 0 first: its folder holds the others'
+        resume_or_reset(repeat_dir(work, repeat), task_fingerprint(params, name, task), restart=args.restart)
+    runs_of = {repeat: generator_runs(args.gan_models, task.generators, repeat) for repeat, task in tasks.items()}
+    training_runs = runs_of[0]
     runs = ClassifyRuns(project, params, name, data.composition, training_runs, work)
-    train_sha256, side = data_hash(data.train.images, data.train.labels), crop_side(Layout(project).prepared)
+    if with_repeats:
+        listed = {repeat: ",".join(f"{gen}:{run}" for gen, run in sorted(found.items())) or "none"
+                  for repeat, found in runs_of.items()}
+        runs.seed_tags = {seed: {"generator_repeat": str(repeat), "generator_runs": listed[repeat]}
+                          for seed, repeat in repeat_of.items()}
+    hashes = {repeat: data_hash(task.train.images, task.train.labels) for repeat, task in tasks.items()}
+    side = crop_side(Layout(project).prepared)
+
+    def seed_file(seed: int, suffix: str) -> Path:
+        return repeat_dir(work, repeat_of[seed]) / f"seed{seed}{suffix}"
 
     def keep(child: ChildRun, trained: TrainedClassifier, seconds: float) -> None:
         intact = params.data.intact_class if params.data.intact_class in data.classes else None
-        info = ClassifierInfo(data.classes, data.train.images.shape[-1], config.width, name, child.seed, train_sha256,
-                              intact, side)
-        save_classifier(trained.network, info, work / f"seed{child.seed}.pt")
-        child.finish(trained.scores, data.classes, work / f"seed{child.seed}.pt")
-        write_json({"seed": child.seed, "epoch": trained.epoch, "seconds": round(seconds, 2), "run_id": child.run_id,
-                    "scores": trained.scores, "predictions": trained.predictions}, work / f"seed{child.seed}.json")
+        info = ClassifierInfo(data.classes, data.train.images.shape[-1], config.width, name, child.seed,
+                              hashes[repeat_of[child.seed]], intact, side)
+        save_classifier(trained.network, info, seed_file(child.seed, ".pt"))
+        child.finish(trained.scores, data.classes, seed_file(child.seed, ".pt"))
+        record = {"seed": child.seed, "epoch": trained.epoch, "seconds": round(seconds, 2), "run_id": child.run_id,
+                  "scores": trained.scores, "predictions": trained.predictions}
+        if with_repeats:
+            record["generator_repeat"] = repeat_of[child.seed]
+        write_json(record, seed_file(child.seed, ".json"))
         log.info("%s seed %d: macro F1 %.3f, accuracy %.3f (%.0f s)", name, child.seed, trained.scores["macro_f1"],
                  trained.scores["accuracy"], seconds)
 
     # a repeat finished before per-image predictions were kept is trained again
     pending = [seed for seed in range(config.repeats)
-               if not (work / f"seed{seed}.json").exists() or "predictions" not in read_json(work / f"seed{seed}.json")]
-    train_seeds(data, config, pending, runs, keep, name)
-    repeats = [read_json(work / f"seed{seed}.json") for seed in range(config.repeats)]
+               if not seed_file(seed, ".json").exists() or "predictions" not in read_json(seed_file(seed, ".json"))]
+    train_seeds({seed: tasks[repeat_of[seed]] for seed in pending}, config, runs, keep, name)
+    repeats = [read_json(seed_file(seed, ".json")) for seed in range(config.repeats)]
+    if with_repeats:  # a seed kept from a run of gan.repeats 1 trained on repeat 0, as it would now
+        repeats = [record | {"generator_repeat": repeat_of[seed]} for seed, record in enumerate(repeats)]
 
     result = {"task": name, "title": params.tasks.definitions[name].title, "classes": data.classes,
               "test_labels": data.test.labels.tolist(),
               "composition": data.composition, "generators": training_runs, "parent_run_id": runs.parent_id,
               "summary": summary(repeats, data.classes, config.confidence), "repeats": repeats}
+    if with_repeats:
+        result["generator_repeats"] = params.gan.repeats
     with atomic_directory(args.out / name) as staging:
         write_json(result, staging / RESULTS_FILE)
         for seed in range(config.repeats):
-            shutil.copy(work / f"seed{seed}.pt", staging / f"seed{seed}.pt")
+            shutil.copy(seed_file(seed, ".pt"), staging / f"seed{seed}.pt")
     runs.finish(result["summary"])
     return result
+
+
+def generator_runs(models: Path, generators: list[str], repeat: int) -> dict[str, str]:
+    """The MLflow run that trained repeat ``repeat`` of each generator, where its folder names one."""
+    files = {gen: repeat_dir(models / gen, repeat) / TRAINING_RUN_FILE for gen in generators}
+    return {gen: read_json(file).get("run_id", "unknown") for gen, file in files.items() if file.exists()}
 
 
 def run(args: argparse.Namespace) -> None:

@@ -13,6 +13,12 @@ For each failure class in ``gan.classes``:
   generated-vs-train pairs with the distribution of nearest-train distances (memorisation), the
   interpolation strips, and a blinded real-vs-generated sheet for people.
 
+With ``gan.repeats`` R > 1 the generator entries are those of repeat 0 (what ``gan.repeats: 1`` writes),
+plus ``repeats``: FID and KID against the original train images of every repeat's set (``repeat<r>/`` of
+the generated folder; each the mean over the same ``eval.fid_repeats`` sets), and their mean and std over
+the repeats (``fid_original_over_repeats_mean``, ``..._std``, the same for KID): how much the generator's
+own randomness moves the numbers beside the spread over sets of one generator.
+
 Writes ``metrics/gan.json`` (a DVC metric), ``reports/gan/fidelity.{md,csv}`` and
 ``reports/gan/<generator>/``, then one MLflow run per generator in experiment ``gan-eval`` tagged with
 the run that trained it. Inception features are cached per image set, so a rerun only featurises
@@ -40,11 +46,19 @@ from bsgan.data.tensors import load_class_bytes
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import read_json, write_json
-from bsgan.layout import GAN_SOURCES, TRAINING_RUN_FILE, Layout, generator_name
+from bsgan.layout import GAN_SOURCES, TRAINING_RUN_FILE, Layout, generator_name, repeat_dir
 from bsgan.metrics.embedding import tsne_map
 from bsgan.metrics.features import cached_features
 from bsgan.metrics.fidelity import Spread, fidelity_over_sets
-from bsgan.metrics.fidelity_table import fidelity_key, fidelity_keys, table_rows, to_csv, to_markdown
+from bsgan.metrics.fidelity_table import (
+    DISTANCES,
+    fidelity_key,
+    fidelity_keys,
+    over_repeats_key,
+    table_rows,
+    to_csv,
+    to_markdown,
+)
 from bsgan.metrics.figures import distance_figure, tsne_figure
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.memorisation import closest_pairs, memorisation, nearest
@@ -163,7 +177,7 @@ def evaluate_generator(real: RealSets, generated_dir: Path, config: EvalConfig, 
         raise ParamsError(f"eval.fid_repeats: {config.fid_repeats} sets of {size} {real.label} images need {needed} "
                           f"generated, {generated_dir} has {len(images)} (raise generate.count)")
     generated = features(images, hashes)
-    sets = [generated[r * size:(r + 1) * size] for r in range(config.fid_repeats)]
+    sets = fid_sets(generated, size, config.fid_repeats)
     result = judge(real, sets, config) | class_fidelity(real, sets, images, reference, config.prdc_k)
 
     distances, rows = nearest(generated, real.train)
@@ -196,6 +210,34 @@ def evaluate_generator(real: RealSets, generated_dir: Path, config: EvalConfig, 
     return result
 
 
+def fid_sets(generated: torch.Tensor, size: int, count: int) -> list[torch.Tensor]:
+    """The first ``count`` disjoint sets of ``size`` generated feature rows."""
+    return [generated[r * size:(r + 1) * size] for r in range(count)]
+
+
+def repeat_fidelity(real: RealSets, generated_dir: Path, repeats: int, config: EvalConfig, features: Features,
+                    first: dict[str, Any]) -> dict[str, Any]:
+    """FID and KID against the original train images of each generator repeat's set and their spread over repeats.
+
+    Repeat 0's numbers are those of ``first`` (its entry); repeat r's set is ``repeat<r>/`` of ``generated_dir``,
+    cut into the same ``eval.fid_repeats`` sets and judged by the same helper, so the rows compare.
+    """
+    size = len(real.train_images)
+    keys = {metric: fidelity_key(metric, "original") for metric in DISTANCES}
+    rows = [{"repeat": 0, **{key: first[key] for key in keys.values()}}]
+    for repeat in range(1, repeats):
+        images, hashes = load_class_bytes(repeat_dir(generated_dir, repeat), real.label, "train")
+        sets = fid_sets(features(images, hashes), size, config.fid_repeats)
+        spreads = fidelity_over_sets(real.train, sets, config.kid_subsets, config.kid_subset_size, config.seed)
+        rows.append({"repeat": repeat, **{key: spreads[metric].mean for metric, key in keys.items()}})
+    result: dict[str, Any] = {"repeats": rows}
+    for metric, key in keys.items():
+        spread = Spread.of([row[key] for row in rows])
+        result |= {over_repeats_key(metric, "original", "mean"): spread.mean,
+                   over_repeats_key(metric, "original", "std"): spread.std}
+    return result
+
+
 def pair_grid(pairs: torch.Tensor, columns: int) -> torch.Tensor:
     """:func:`closest_pairs` as one image: generated images on top, their nearest train images below."""
     scale = max(1, MIN_CELL_PX // pairs.shape[-1])
@@ -218,6 +260,9 @@ def evaluate_class(params: Params, label: str, features: Features, generated: Pa
     for source in GAN_SOURCES:
         name = generator_name(label, source)
         result[source] = evaluate_generator(real, generated / name, params.eval, features, staging / name, reference)
+        if params.gan.repeats > 1:
+            result[source] |= repeat_fidelity(real, generated / name, params.gan.repeats, params.eval, features,
+                                              result[source])
     return result
 
 
@@ -259,19 +304,21 @@ def check_generated_counts(params: Params, prepared: Path, generated: Path, orig
         except ValueError as exc:
             raise ParamsError(f"{origin}: {exc}") from None
         for source in GAN_SOURCES:
-            folder = generated / generator_name(label, source)
-            have = sum(row.label == label for row, _ in read_image_set(folder, "train"))
-            if have < params.eval.fid_repeats * train:
-                raise InputDataError(f"{folder}: {have} generated images, eval.fid_repeats sets need "
-                                     f"{params.eval.fid_repeats * train} "
-                                     "(rerun `bsgan generate` after raising generate.count)")
+            for repeat in range(params.gan.repeats):
+                folder = repeat_dir(generated / generator_name(label, source), repeat)
+                have = sum(row.label == label for row, _ in read_image_set(folder, "train"))
+                if have < params.eval.fid_repeats * train:
+                    raise InputDataError(f"{folder}: {have} generated images, eval.fid_repeats sets need "
+                                         f"{params.eval.fid_repeats * train} (rerun `bsgan generate` after raising "
+                                         "generate.count)")
 
 
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project = args.params.parent
-    for folder in (Layout(project).prepared, Layout(project).augmented, *(args.generated / generator_name(label, source)
-                                        for label in params.gan.classes for source in GAN_SOURCES)):
+    generated = [repeat_dir(args.generated / generator_name(label, source), repeat)
+                 for label in params.gan.classes for source in GAN_SOURCES for repeat in range(params.gan.repeats)]
+    for folder in (Layout(project).prepared, Layout(project).augmented, *generated):
         if not (folder / "manifest.csv").exists():
             raise InputDataError(f"{folder}: not found (run `dvc repro` first)")
     check_generated_counts(params, Layout(project).prepared, args.generated, args.params)

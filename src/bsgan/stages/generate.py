@@ -4,6 +4,10 @@ Writes an image set in the prepared layout (``train/<class>/``, ``manifest.csv``
 whose manifest traces each image as ``<generator>/seed<seed>/z<index>``: row ``index`` of the seeded
 latent batch (:func:`~bsgan.models.dcgan.latent.latent_batch`). ``generator.json`` names the generator
 file and its hash; ``interpolation.png`` walks between the latents of images 0-1, 2-3, ...
+
+With ``gan.repeats`` R > 1 each generator repeat r >= 1 gets the same set in ``repeat<r>/`` of the same
+folder (traced as ``<generator>/repeat<r>/seed<seed>/z<index>``), drawn from the same latents
+(``generate.seed``), so the repeats' images differ only by their generator.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from bsgan.data.sizes import generated_count
 from bsgan.errors import InputDataError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
-from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, Layout, generator_name
+from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, Layout, generator_name, repeat_dir, repeat_name
 from bsgan.models.dcgan.generator_file import load_generator
 from bsgan.models.dcgan.interpolation import interpolation_figure, interpolation_rows
 from bsgan.models.dcgan.latent import latent_batch
@@ -41,10 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def generate(generator_file: Path, label: str, config: GenerateConfig, count: int, out: Path,
-             device: torch.device) -> int:
-    """Write ``count`` images of ``label`` and the interpolation strips into ``out``."""
+             device: torch.device, name: str | None = None) -> int:
+    """Write ``count`` images of ``label`` and the interpolation strips into the folder ``out``; the
+    images are traced to ``name`` (default: the generator's folder)."""
     generator = load_generator(generator_file, device)
-    name = generator_file.parent.name
+    name = name or generator_file.parent.name
     latents = latent_batch(max(count, 2 * config.interpolation_pairs), generator.latent_size, config.seed)
     images = generate_images(generator, latents[:count], config.batch_size)
     samples = [
@@ -53,37 +58,42 @@ def generate(generator_file: Path, label: str, config: GenerateConfig, count: in
     ]
     pairs = latents[: 2 * config.interpolation_pairs]
     strips = interpolation_rows(generator, pairs[0::2], pairs[1::2], config.interpolation_steps, config.interpolation)
-    with atomic_directory(out) as staging:
-        write_image_set(samples, staging)
-        interpolation_figure(strips, config.interpolation_steps).save(staging / "interpolation.png")
-        write_json(
-            {
-                "generator": str(generator_file),
-                "generator_sha256": sha256(generator_file.read_bytes()),
-                "class": label,
-                "seed": config.seed,
-                "count": count,
-                "latent_size": generator.latent_size,
-                "interpolation": config.interpolation,
-            },
-            staging / "generator.json",
-        )
+    out.mkdir(parents=True, exist_ok=True)
+    write_image_set(samples, out)
+    interpolation_figure(strips, config.interpolation_steps).save(out / "interpolation.png")
+    write_json(
+        {
+            "generator": str(generator_file),
+            "generator_sha256": sha256(generator_file.read_bytes()),
+            "class": label,
+            "seed": config.seed,
+            "count": count,
+            "latent_size": generator.latent_size,
+            "interpolation": config.interpolation,
+        },
+        out / "generator.json",
+    )
     return len(samples)
 
 
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     name = generator_name(args.label, args.source)
-    generator_file = args.models / name / GENERATOR_FILE
-    if not generator_file.exists():
-        raise InputDataError(f"{generator_file}: not found "
-                             f"(run `bsgan train-gan --class {args.label} --source {args.source}` first)")
+    generator_files = [repeat_dir(args.models / name, repeat) / GENERATOR_FILE for repeat in range(params.gan.repeats)]
+    for generator_file in generator_files:
+        if not generator_file.exists():
+            raise InputDataError(f"{generator_file}: not found (run `bsgan train-gan --class {args.label} "
+                                 f"--source {args.source}` first)")
     train_size = 0
     if params.generate.count == "auto":  # only then does the real train set's size matter
         prepared = Layout.of(args.params).prepared
         train_size = sum(1 for row, _ in read_image_set(prepared, "train") if row.label == args.label)
     wanted = generated_count(params, args.label, train_size)
     log.info("%s: %d images (%s)", name, wanted.count, wanted.reason)
-    count = generate(generator_file, args.label, params.generate, wanted.count, args.out / name,
-                     torch_device(params.gan.device))
-    log.info("%s: wrote %d images to %s", name, count, args.out / name)
+    device = torch_device(params.gan.device)
+    with atomic_directory(args.out / name) as staging:  # one move: every repeat's set or none
+        for repeat, generator_file in enumerate(generator_files):
+            count = generate(generator_file, args.label, params.generate, wanted.count, repeat_dir(staging, repeat),
+                             device, repeat_name(name, repeat))
+    log.info("%s: wrote %d images to %s%s", name, count, args.out / name,
+             f" for each of {len(generator_files)} generator repeats" if len(generator_files) > 1 else "")

@@ -7,6 +7,14 @@ checkpoint folder remembers what it was trained on, so changed params or data st
 With ``gan.pretrain_loops`` the GAN fine-tunes from one trained on the intact class first (cached, shared by
 every failure class); with ``gan.classical_from_original`` the classical-set GAN fine-tunes from the
 original-set GAN in ``models/gan/<class>-original``.
+
+With ``gan.repeats`` R > 1 the stage trains R generators, repeat r with seed ``gan.seed + r`` and otherwise
+the same recipe (each exactly the generator ``gan.seed: seed + r`` alone would train; a classical-set repeat
+fine-tunes from the original-set repeat of the same r), one MLflow run each (tag ``repeat``). Repeat 0 is
+the generator of ``gan.repeats: 1``, at the top of ``models/gan/<name>/`` with its curves in ``plots/``;
+repeat r >= 1 writes the same files and its two curves into ``models/gan/<name>/repeat<r>/``. Each repeat
+trains in its own folder under ``checkpoints/gan/<name>/`` and is kept there when it finishes, so a killed
+run trains only the unfinished repeats again; the out is written once, when all are done.
 """
 
 from __future__ import annotations
@@ -26,9 +34,18 @@ from bsgan.data.tensors import load_class_images
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.fingerprint import fingerprint, resume_or_reset
-from bsgan.io.json_file import write_json
+from bsgan.io.json_file import read_json, write_json
 from bsgan.io.lock import exclusive_lock
-from bsgan.layout import CHECKPOINT_FILE, GAN_SOURCES, GENERATOR_FILE, TRAINING_RUN_FILE, Layout, generator_name
+from bsgan.layout import (
+    CHECKPOINT_FILE,
+    GAN_SOURCES,
+    GENERATOR_FILE,
+    TRAINING_RUN_FILE,
+    Layout,
+    generator_name,
+    repeat_dir,
+    repeat_name,
+)
 from bsgan.metrics.features import real_train_features
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.models.classifier.reference import reference_classifier
@@ -40,6 +57,12 @@ from bsgan.runtime import resolve_accelerator
 from bsgan.tracking import flatten, mlflow_logger
 
 log = logging.getLogger(__name__)
+FINISHED = "finished"
+"""A repeat's work folder keeps its outputs here once it has trained, until every repeat has."""
+OUT_FILES = (GENERATOR_FILE, CHECKPOINT_FILE, "samples.png", TRAINING_RUN_FILE)
+"""What every repeat writes into its folder of ``models/gan/<name>/``."""
+CURVE_FILES = ("loss_curve.csv", "fidelity_curve.csv")
+"""A repeat's loss curve and probe curve; repeat 0's are ``plots/gan/<name>.csv`` and ``plots/gan_fidelity/``."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,11 +92,11 @@ def checkpoint_fingerprint(config: GanConfig, label: str, source: str, images: t
 
 
 def starting_state(params: Params, label: str, source: str, args: argparse.Namespace,
-                   project: Path) -> dict[str, torch.Tensor] | None:
+                   project: Path, repeat: int = 0) -> dict[str, torch.Tensor] | None:
     """The weights fine-tuning starts from, or None to train from scratch."""
     config = params.gan
     if source == "classical" and config.classical_from_original:
-        original = args.models / generator_name(label, "original") / CHECKPOINT_FILE
+        original = repeat_dir(args.models / generator_name(label, "original"), repeat) / CHECKPOINT_FILE
         if not original.exists():
             raise InputDataError(f"{original}: not found; gan.classical_from_original fine-tunes from the original-set "
                                  f"GAN (train it first: bsgan train-gan --class {label} --source original)")
@@ -87,22 +110,54 @@ def starting_state(params: Params, label: str, source: str, args: argparse.Names
 
 
 def train(params: Params, label: str, source: str, args: argparse.Namespace, project: Path) -> Path:
-    config = params.gan
+    """Train the ``gan.repeats`` generators of one class and source and write them as one out."""
     images = load_class_images(Layout(project).train_set(source), label)
     name = generator_name(label, source)
-    checkpoints, curve = args.checkpoints / name, args.plots / f"{name}.csv"
-    probe_curve = args.fidelity_plots / f"{name}.csv"
-    start = starting_state(params, label, source, args, project)
+    finished = [train_repeat(params, label, source, repeat, images, args, project)
+                for repeat in range(params.gan.repeats)]
+    curves = (args.plots / f"{name}.csv", args.fidelity_plots / f"{name}.csv")
+    for kept, curve in zip(CURVE_FILES, curves, strict=True):  # repeat 0's curves as it finished (even if
+        curve.parent.mkdir(parents=True, exist_ok=True)            # it did so in an earlier, killed run)
+        shutil.copy(finished[0] / kept, curve)
+    with atomic_directory(args.models / name) as staging:
+        for repeat, done in enumerate(finished):
+            out = repeat_dir(staging, repeat)
+            out.mkdir(exist_ok=True)
+            for file in OUT_FILES + (CURVE_FILES if repeat else ()):
+                shutil.copy(done / file, out / file)
+    collapses = [read_json(done / TRAINING_RUN_FILE).get("collapse") for done in finished]
+    shutil.rmtree(args.checkpoints / name)  # finished: the full checkpoints now live beside the generators
+    for repeat, collapse in enumerate(collapses):  # said when it happened; said again where the run's end is read
+        if collapse:
+            log.warning("%s: finished, but %s", repeat_name(name, repeat), collapse)
+    return args.models / name
+
+
+def train_repeat(params: Params, label: str, source: str, repeat: int, images: torch.Tensor,
+                 args: argparse.Namespace, project: Path) -> Path:
+    """Train repeat ``repeat`` (seed ``gan.seed + repeat``) unless it finished before; its folder of outputs."""
+    config = params.gan.for_repeat(repeat)
+    params = params if repeat == 0 else params.model_copy(update={"gan": config})
+    name = repeat_name(generator_name(label, source), repeat)
+    checkpoints = repeat_dir(args.checkpoints / generator_name(label, source), repeat)
+    if repeat == 0:
+        curve, probe_curve = args.plots / f"{name}.csv", args.fidelity_plots / f"{name}.csv"
+    else:
+        curve, probe_curve = (checkpoints / file for file in CURVE_FILES)
+    start = starting_state(params, label, source, args, project, repeat)
     stamp = checkpoint_fingerprint(config, label, source, images, start)
     resume = resume_or_reset(checkpoints, stamp, restart=args.restart, needs=LAST_CHECKPOINT)
+    if resume and (checkpoints / FINISHED / TRAINING_RUN_FILE).exists():
+        log.info("%s: finished earlier (seed %d)", name, config.seed)
+        return checkpoints / FINISHED
     if not resume:
         curve.unlink(missing_ok=True)
         probe_curve.unlink(missing_ok=True)
     run_file = checkpoints / "mlflow_run_id.txt"
-    tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed),
+    tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed), "repeat": str(repeat),
             "dvc_stage": f"train_gan_{source}@{label}", "cpu_threads": str(cpu_threads(config) or "gpu")}
-    logger = mlflow_logger("gan", project, tags, name,
-                           run_file.read_text().strip() if resume and run_file.exists() else None)
+    run_id = run_file.read_text().strip() if resume and run_file.exists() else None
+    logger = mlflow_logger("gan", project, tags, name, run_id)
     run_file.write_text(logger.run_id or "")
     if not resume:
         logger.log_hyperparams(flatten({"data": params.data.model_dump(mode="json"),
@@ -129,19 +184,21 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
         probe_curve.write_text(",".join(PROBE_COLUMNS) + "\n")
     fit(model, config, checkpoints, resume=resume, logger=logger, callbacks=callbacks)
 
-    with atomic_directory(args.models / name) as staging:
+    with atomic_directory(checkpoints / FINISHED) as staging:
         save_generator(model.sampler, int(images.shape[-1]), config.generator_width, staging / GENERATOR_FILE)
         shutil.copy(checkpoints / LAST_CHECKPOINT, staging / CHECKPOINT_FILE)
         sample_grid(model).save(staging / "samples.png")
-        write_json({"experiment": "gan", "run_id": logger.run_id, "class": label, "source": source,
-                    "collapse": progress.collapse.line() if progress.collapse else None}, staging / TRAINING_RUN_FILE)
+        record = {"experiment": "gan", "run_id": logger.run_id, "class": label, "source": source,
+                  "collapse": progress.collapse.line() if progress.collapse else None}
+        if repeat:  # repeat 0 writes what a single generator always wrote
+            record |= {"repeat": repeat, "seed": config.seed}
+        write_json(record, staging / TRAINING_RUN_FILE)
+        for kept, written in zip(CURVE_FILES, (curve, probe_curve), strict=True):
+            shutil.copy(written, staging / kept)
         logger.experiment.log_artifact(logger.run_id, str(staging / GENERATOR_FILE), artifact_path="model")
         logger.experiment.log_artifact(logger.run_id, str(staging / "samples.png"))
-    logger.finalize("success")
-    shutil.rmtree(checkpoints)  # finished: the full checkpoint now lives beside the generator
-    if progress.collapse:  # said when it happened; said again where the run's end is read
-        log.warning("%s: finished, but %s", name, progress.collapse.line())
-    return args.models / name
+        logger.finalize("success")
+    return checkpoints / FINISHED
 
 
 def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> FidelityProbe:

@@ -61,6 +61,8 @@ class ClassifyRuns:
         self.experiment_id = self.client.get_experiment_by_name(EXPERIMENT).experiment_id
         self.task = task
         self.work = work
+        self.seed_tags: dict[int, dict[str, str]] = {}
+        """Tags of one seed's child beside the task's (the generator repeat it trained on, its runs)."""
         self.tags = {"stage": "classify", "task": task, "dvc_stage": f"classify@{task}",
                      "git_commit": git_commit(project),
                      "source": ",".join(sorted({s for c in composition.values() for s in c})),
@@ -83,7 +85,7 @@ class ClassifyRuns:
         marker = self.work / f"seed{seed}.run"
         if marker.exists():
             self.client.set_terminated(marker.read_text().strip(), "KILLED")
-        tags = self.tags | {"mlflow.parentRunId": self.parent_id, "seed": str(seed)}
+        tags = self.tags | self.seed_tags.get(seed, {}) | {"mlflow.parentRunId": self.parent_id, "seed": str(seed)}
         run = self.client.create_run(self.experiment_id, run_name=f"{self.task}-seed{seed}", tags=tags)
         marker.write_text(run.info.run_id)
         logger = MLFlowLogger(experiment_name=EXPERIMENT, tracking_uri=tracking_uri(self.project),

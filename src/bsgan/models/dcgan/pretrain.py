@@ -20,7 +20,7 @@ from bsgan.io.fingerprint import fingerprint
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.training import fit
 
-PRETRAIN_EXCLUDED = {"classes", "eval_every", "eval_count", "labels", "pretrain_loops", "freeze_d",
+PRETRAIN_EXCLUDED = {"classes", "repeats", "eval_every", "eval_count", "labels", "pretrain_loops", "freeze_d",
                      "classical_from_original"}
 """Settings that do not shape the intact run (its labels are plain 1/0; its length is ``loops``)."""
 
