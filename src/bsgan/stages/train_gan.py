@@ -163,6 +163,12 @@ def train_repeat(params: Params, label: str, source: str, repeat: int, images: t
         logger.log_hyperparams(flatten({"data": params.data.model_dump(mode="json"),
                                         "gan": config.model_dump(mode="json", exclude={"classes"})}))
 
+    # The probe is built first: building it (GAN-test's reference classifier, cached or trained) must not move
+    # the random state the networks start from, or watching a run would change the generator it trains.
+    probe = [fidelity_probe(params, label, project, probe_curve)] if config.eval_every else []
+    if not config.eval_every and not probe_curve.exists():  # a declared DVC output: present, if empty, when off
+        probe_curve.parent.mkdir(parents=True, exist_ok=True)
+        probe_curve.write_text(",".join(PROBE_COLUMNS) + "\n")
     torch.manual_seed(config.seed)
     labels = config.labels_for(label)
     model = DCGAN(images, config, labels.real, labels.fake)
@@ -174,14 +180,9 @@ def train_repeat(params: Params, label: str, source: str, repeat: int, images: t
         truncate_curve(probe_curve, done * model.loops_per_epoch)
         log.info("%s: resuming after loop %d of %d", name, done * model.loops_per_epoch, config.loops)
     progress = GanProgress(curve, config.log_every, name)
-    callbacks: list[pl.Callback] = [progress]
+    callbacks: list[pl.Callback] = [progress, *probe]
     log.info("%s: %d loops on %s", name, config.loops,
              f"the CPU, {cpu_threads(config)} thread(s)" if cpu_threads(config) else "the GPU")
-    if config.eval_every:
-        callbacks.append(fidelity_probe(params, label, project, probe_curve))
-    elif not probe_curve.exists():  # a declared DVC output: present, if empty, when probing is off
-        probe_curve.parent.mkdir(parents=True, exist_ok=True)
-        probe_curve.write_text(",".join(PROBE_COLUMNS) + "\n")
     fit(model, config, checkpoints, resume=resume, logger=logger, callbacks=callbacks)
 
     with atomic_directory(checkpoints / FINISHED) as staging:
