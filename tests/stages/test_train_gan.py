@@ -135,6 +135,22 @@ def test_probes_fid_and_kid_during_training(write_params: Callable[..., Path], p
     assert [m.value for m in gan_test] == pytest.approx([float(row["gan_test"]) for row in rows], rel=1e-5)
 
 
+def test_watching_a_run_does_not_change_the_generator_it_trains(write_params: Callable[..., Path],
+                                                               project: Path) -> None:
+    """The probe's GAN-test classifier is trained on a cold cache and loaded on a warm one: neither may move the
+    random state the networks start from, nor may the probes during training."""
+    write_params({"gan": {**TINY_GAN, "eval_every": 0}})
+    assert main(["train-gan", "--class", "rust", "--source", "original", "--models", "unwatched"]) == 0
+    write_params({"gan": {**TINY_GAN, "eval_every": 2, "eval_count": 6}})
+    assert main(["train-gan", "--class", "rust", "--source", "original", "--models", "cold"]) == 0
+    assert list(project.glob(".cache/reference/*.pt"))
+    assert main(["train-gan", "--class", "rust", "--source", "original", "--models", "warm"]) == 0
+
+    unwatched = (project / "unwatched/rust-original/generator.pt").read_bytes()
+    assert (project / "cold/rust-original/generator.pt").read_bytes() == unwatched
+    assert (project / "warm/rust-original/generator.pt").read_bytes() == unwatched
+
+
 def test_pretraining_on_intact_is_cached_and_shared_by_the_failure_classes(write_params: Callable[..., Path],
                                                                           project: Path) -> None:
     write_params({"gan": {**TINY_GAN, "pretrain_loops": 2, "freeze_d": 1}})
