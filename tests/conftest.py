@@ -33,6 +33,11 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
+REAL_ONLY_TASKS = {"baseline": "t1",
+                   "definitions": {"t1": {"title": "1 original", "parts": [{"source": "real", "count": "all"}]}}}
+"""One task on the real images alone: params that read no generated set (``gan.sources`` may leave any out)."""
+
+
 @pytest.fixture
 def write_params(tmp_path: Path) -> Callable[..., Path]:
     """Write ``params.yaml`` into ``tmp_path``: tiny synthetic data merged with ``overrides``."""

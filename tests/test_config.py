@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from bsgan.config import GanConfig, Params, load_params, normalise_class_name, parse_params
 from bsgan.errors import ParamsError
+from tests.conftest import REAL_ONLY_TASKS
 
 PROJECT = Path(__file__).parents[1]
 
@@ -128,3 +129,17 @@ def test_gan_repeats_is_a_count_that_stays_out_of_a_generators_recipe() -> None:
     assert two.recipe() == GanConfig(seed=3).recipe() and "repeats" not in two.recipe()
     assert two.for_repeat(0) is two
     assert two.for_repeat(1).recipe() == GanConfig(seed=4).recipe(), "repeat 1 trains as seed + 1 would alone"
+
+
+def test_gan_sources_must_cover_every_generated_set_a_task_reads() -> None:
+    assert GanConfig().sources == ["original", "classical"]
+    assert GanConfig(sources=["original"]).recipe() == GanConfig().recipe(), "which generators exist, not how"
+    with pytest.raises(ParamsError) as caught:
+        parse_params({"gan": {"sources": ["original"]}})  # the six paper tasks: task 5 reads gan_classical
+    assert str(caught.value) == ("params.yaml: tasks.definitions.t5_original_gan_classical: reads gan_classical, but "
+                                 "gan.sources leaves out classical (add it, or drop the task)")
+    with pytest.raises(ParamsError, match=r"^params.yaml: gan.sources: a source is listed twice"):
+        parse_params({"gan": {"sources": ["original", "original"]}})
+    with pytest.raises(ParamsError, match=r"^params.yaml: gan: classical_from_original fine-tunes from the original"):
+        parse_params({"gan": {"sources": ["classical"], "classical_from_original": True},
+                      "tasks": REAL_ONLY_TASKS})

@@ -20,6 +20,9 @@ CHECKPOINT_FILE = "checkpoint.ckpt"
 RESULTS_FILE = "results.json"
 """A task's scores, written by ``classify`` into ``models/classify/<task>/``."""
 MANIFEST_FILE = "manifest.csv"
+SKIPPED_FILE = "skipped.json"
+"""What a generator's folder (``models/gan/<name>/``, ``data/generated/<name>/``) holds instead of its files when
+``gan.sources`` leaves its source out: DVC's out exists, and says why it is empty."""
 
 
 def generator_name(label: str, source: str) -> str:

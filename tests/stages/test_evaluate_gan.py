@@ -16,6 +16,7 @@ from bsgan.config import load_params
 from bsgan.data.tensors import load_class_bytes
 from bsgan.metrics.fidelity import fid
 from bsgan.stages import evaluate_gan
+from tests.conftest import REAL_ONLY_TASKS
 from tests.stages.generated_project import GENERATORS, generated_project, with_generator_repeats
 
 EVAL = {"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3, "turing_count": 2,
@@ -87,6 +88,21 @@ def test_logs_one_run_per_generator_linked_to_its_training(project: Path) -> Non
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id)}
     assert {"tsne_all.png", "nearest_pairs.png", "interpolation.png", "turing.html"} <= artifacts
     assert "turing.key.json" not in artifacts
+
+
+def test_judges_only_the_generators_of_gan_sources(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    params = json.loads((project / "params.yaml").read_text())
+    params["gan"]["sources"] = ["original"]
+    params["tasks"] = REAL_ONLY_TASKS
+    (project / "original-only.yaml").write_text(json.dumps(params))
+    monkeypatch.chdir(project)
+    assert main(["evaluate-gan", "--params", "original-only.yaml", "--out", "reports/gan-original-only",
+                 "--metrics", "metrics/gan-original-only.json"]) == 0
+
+    metrics = json.loads((project / "metrics/gan-original-only.json").read_text())
+    assert set(metrics["rust"]) == {"real_test", "untrained", "original"}
+    assert sorted(p.name for p in (project / "reports/gan-original-only").iterdir() if p.is_dir()) == [
+        "pitting-original", "rust-original"]
 
 
 @pytest.fixture(scope="module")

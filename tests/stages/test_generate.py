@@ -17,6 +17,7 @@ from bsgan.data.prepared import read_image_set
 from bsgan.models.dcgan.generator_file import load_generator, save_generator
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.torch_model import Generator
+from tests.conftest import REAL_ONLY_TASKS
 
 GENERATE = {"count": 9, "seed": 5, "batch_size": 4, "interpolation_pairs": 2, "interpolation_steps": 4}
 
@@ -96,6 +97,15 @@ def test_a_missing_generator_repeat_is_one_clear_line(write_params: Callable[...
     assert main(["generate", "--class", "rust", "--source", "original"]) == 2
     assert "models/gan/rust-original/repeat1/generator.pt: not found (run `bsgan train-gan" in capsys.readouterr().err
     assert not (project / "data/generated/rust-original").exists()
+
+
+def test_a_source_left_out_of_gan_sources_generates_nothing(write_params: Callable[..., Path], project: Path) -> None:
+    write_params({"generate": GENERATE, "gan": {"device": "cpu", "sources": ["original"]}, "eval": {"fid_repeats": 1},
+                  "tasks": REAL_ONLY_TASKS})
+    assert main(["generate", "--class", "rust", "--source", "classical"]) == 0, "no classical generator needed"
+
+    out = project / "data/generated/rust-classical"
+    assert [p.name for p in out.iterdir()] == ["skipped.json"]
 
 
 def test_a_missing_generator_is_one_clear_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

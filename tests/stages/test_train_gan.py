@@ -14,7 +14,7 @@ import torch
 from bsgan.cli import main
 from bsgan.io.lock import exclusive_lock
 from bsgan.models.dcgan.lightning_model import DCGAN
-from tests.conftest import TINY_GAN
+from tests.conftest import REAL_ONLY_TASKS, TINY_GAN
 
 
 @pytest.fixture
@@ -193,6 +193,21 @@ def test_each_classical_repeat_fine_tunes_from_the_original_repeat_of_its_seed(w
     original_0, original_1, classical_0, classical_1 = frozen
     assert torch.equal(classical_0, original_0) and torch.equal(classical_1, original_1)
     assert not torch.equal(original_0, original_1)
+
+
+def test_a_source_left_out_of_gan_sources_writes_only_what_dvc_expects(write_params: Callable[..., Path],
+                                                                       project: Path) -> None:
+    write_params({"gan": {**TINY_GAN, "sources": ["original"]},
+                  "tasks": REAL_ONLY_TASKS})
+    assert main(["train-gan", "--class", "rust", "--source", "classical"]) == 0, "no augmented set needed either"
+
+    out = project / "models/gan/rust-classical"
+    assert [p.name for p in out.iterdir()] == ["skipped.json"]
+    assert json.loads((out / "skipped.json").read_text()) == {
+        "skipped": "gan.sources leaves out classical: no generator trained"}
+    assert (project / "plots/gan/rust-classical.csv").read_text().startswith("loop,d_loss")
+    assert len((project / "plots/gan_fidelity/rust-classical.csv").read_text().splitlines()) == 1
+    assert not (project / "checkpoints/gan/rust-classical").exists()
 
 
 def test_the_intact_class_has_no_gan(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

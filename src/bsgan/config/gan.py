@@ -28,6 +28,10 @@ class GanConfig(RuntimeConfig):
 
     classes: list[ClassName] = Field(default_factory=lambda: ["pitting", "rust"], min_length=1)
     """Failure classes that get generators; ``dvc.yaml`` expands two stages per class (original, classical)."""
+    sources: list[Literal["original", "classical"]] = Field(default_factory=lambda: ["original", "classical"],
+                                                            min_length=1)
+    """Train sets that get generators. A source left out still has its DVC stages, which only write a
+    ``skipped.json``: the classical-set GANs are half the GAN time, and tasks 1, 2, 4 and 6 do not read them."""
     latent_size: Annotated[int, Field(ge=1, le=4096)] = 100
     generator_width: Annotated[float, Field(gt=0.0, le=4.0)] = 1.0
     """Multiplier on the paper's generator channels (1024, 512, 256, 128)."""
@@ -96,6 +100,13 @@ class GanConfig(RuntimeConfig):
             raise ValueError("a class is listed twice")
         return classes
 
+    @field_validator("sources")
+    @classmethod
+    def _sources_once(cls, sources: list[str]) -> list[str]:
+        if len(set(sources)) != len(sources):
+            raise ValueError("a source is listed twice")
+        return sources
+
     @model_validator(mode="after")
     def _compile_in_one_process(self) -> GanConfig:
         if self.compile and self.devices > 1:
@@ -110,6 +121,8 @@ class GanConfig(RuntimeConfig):
         if self.freeze_d and not (self.pretrain_loops or self.classical_from_original):
             raise ValueError("freeze_d > 0 freezes pretrained layers: needs pretrain_loops > 0 or "
                              "classical_from_original")
+        if self.classical_from_original and self.sources == ["classical"]:
+            raise ValueError("classical_from_original fine-tunes from the original-set GAN: keep original in sources")
         return self
 
     def labels_for(self, label: str) -> LabelValues:
@@ -118,7 +131,8 @@ class GanConfig(RuntimeConfig):
     def recipe(self) -> dict[str, Any]:
         """The settings one generator is trained with: everything but which generators exist (``classes``,
         ``repeats``) and how it is watched."""
-        return self.model_dump(mode="json", exclude={"classes", "repeats", "eval_every", "eval_count"})
+        return self.model_dump(mode="json", exclude={"classes", "sources", "repeats", "eval_every",
+                                                             "eval_count"})
 
     def for_repeat(self, repeat: int) -> GanConfig:
         """The settings repeat ``repeat`` of a generator trains with: seed ``seed + repeat``, the rest unchanged."""

@@ -48,6 +48,16 @@ class Params(Section):
         return self
 
     @model_validator(mode="after")
+    def _tasks_read_trained_generators(self) -> Params:
+        for name, task in self.tasks.definitions.items():
+            for part in task.parts:
+                source = part.source.removeprefix("gan_")
+                if part.source.startswith("gan_") and source not in self.gan.sources:
+                    raise ValueError(f"tasks.definitions.{name}: reads {part.source}, but gan.sources leaves out "
+                                     f"{source} (add it, or drop the task)")
+        return self
+
+    @model_validator(mode="after")
     def _generated_sets_cover_fid_repeats(self) -> Params:
         """With the synthetic source the train counts are known here: fail before any stage runs, not after
         minutes of featurising (other sources are checked when ``evaluate_gan`` starts)."""

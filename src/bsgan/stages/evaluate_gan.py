@@ -46,7 +46,7 @@ from bsgan.data.tensors import load_class_bytes
 from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import read_json, write_json
-from bsgan.layout import GAN_SOURCES, TRAINING_RUN_FILE, Layout, generator_name, repeat_dir
+from bsgan.layout import TRAINING_RUN_FILE, Layout, generator_name, repeat_dir
 from bsgan.metrics.embedding import tsne_map
 from bsgan.metrics.features import cached_features
 from bsgan.metrics.fidelity import Spread, fidelity_over_sets
@@ -257,7 +257,7 @@ def evaluate_class(params: Params, label: str, features: Features, generated: Pa
                                                                                     reference, k),
               "untrained": judge(real, [untrained_features], params.eval) | class_fidelity(real, [untrained_features],
                                                                                             untrained, reference, k)}
-    for source in GAN_SOURCES:
+    for source in params.gan.sources:
         name = generator_name(label, source)
         result[source] = evaluate_generator(real, generated / name, params.eval, features, staging / name, reference)
         if params.gan.repeats > 1:
@@ -273,7 +273,7 @@ def log_runs(params: Params, results: dict[str, dict[str, Any]], out: Path, mode
     use_experiment("gan-eval", project)
     commit = git_commit(project)
     for label, kinds in results.items():
-        for source in GAN_SOURCES:
+        for source in params.gan.sources:
             name = generator_name(label, source)
             trained = models / name / TRAINING_RUN_FILE
             training_run = read_json(trained).get("run_id", "unknown") if trained.exists() else "unknown"
@@ -303,7 +303,7 @@ def check_generated_counts(params: Params, prepared: Path, generated: Path, orig
             check_fid_sets(params, label, train)
         except ValueError as exc:
             raise ParamsError(f"{origin}: {exc}") from None
-        for source in GAN_SOURCES:
+        for source in params.gan.sources:
             for repeat in range(params.gan.repeats):
                 folder = repeat_dir(generated / generator_name(label, source), repeat)
                 have = sum(row.label == label for row, _ in read_image_set(folder, "train"))
@@ -317,7 +317,8 @@ def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project = args.params.parent
     generated = [repeat_dir(args.generated / generator_name(label, source), repeat)
-                 for label in params.gan.classes for source in GAN_SOURCES for repeat in range(params.gan.repeats)]
+                 for label in params.gan.classes for source in params.gan.sources
+                 for repeat in range(params.gan.repeats)]
     for folder in (Layout(project).prepared, Layout(project).augmented, *generated):
         if not (folder / "manifest.csv").exists():
             raise InputDataError(f"{folder}: not found (run `dvc repro` first)")

@@ -27,7 +27,7 @@ from bsgan.data.sizes import generated_count
 from bsgan.errors import InputDataError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
-from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, Layout, generator_name, repeat_dir, repeat_name
+from bsgan.layout import GAN_SOURCES, GENERATOR_FILE, SKIPPED_FILE, Layout, generator_name, repeat_dir, repeat_name
 from bsgan.models.dcgan.generator_file import load_generator
 from bsgan.models.dcgan.interpolation import interpolation_figure, interpolation_rows
 from bsgan.models.dcgan.latent import latent_batch
@@ -79,6 +79,11 @@ def generate(generator_file: Path, label: str, config: GenerateConfig, count: in
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     name = generator_name(args.label, args.source)
+    if args.source not in params.gan.sources:  # no generator: the declared out only says so
+        with atomic_directory(args.out / name) as staging:
+            write_json({"skipped": f"gan.sources leaves out {args.source}: no images"}, staging / SKIPPED_FILE)
+        log.info("%s: gan.sources leaves out %s: no images generated", name, args.source)
+        return
     generator_files = [repeat_dir(args.models / name, repeat) / GENERATOR_FILE for repeat in range(params.gan.repeats)]
     for generator_file in generator_files:
         if not generator_file.exists():

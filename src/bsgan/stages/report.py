@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 from bsgan.config import Params, load_params
 from bsgan.io.atomic import atomic_directory, atomic_text
 from bsgan.io.json_file import read_json
-from bsgan.layout import GAN_SOURCES, TRAINING_RUN_FILE, generator_name
+from bsgan.layout import TRAINING_RUN_FILE, generator_name
 from bsgan.metrics.fidelity_table import table_rows
 from bsgan.metrics.fidelity_table import to_markdown as fidelity_markdown
 from bsgan.metrics.task_results import load_results
@@ -101,7 +101,7 @@ def generator_pictures(params: Params, out: Path, figures: Path) -> list[Generat
     """Draw each generator's training figure into ``figures``; collect the paths of its other pictures."""
     pictures = []
     for label in params.gan.classes:
-        for source in GAN_SOURCES:
+        for source in params.gan.sources:
             name = generator_name(label, source)
             losses = read_columns(Path("plots/gan") / f"{name}.csv")
             probes = read_columns(Path("plots/gan_fidelity") / f"{name}.csv")
@@ -125,7 +125,7 @@ def run_links(project: Path, params: Params, results: dict[str, dict[str, Any]],
     comparison of the task parents (None when they are not in this tracking store)."""
     wanted: list[tuple[str, str]] = []
     for label in params.gan.classes:
-        for source in GAN_SOURCES:
+        for source in params.gan.sources:
             name = generator_name(label, source)
             trained = Path("models/gan") / name / TRAINING_RUN_FILE
             training = read_json(trained).get("run_id") if trained.exists() else None

@@ -28,7 +28,7 @@ import pytorch_lightning as pl
 import torch
 
 from bsgan.callbacks.fidelity_probe import PROBE_COLUMNS, FidelityProbe
-from bsgan.callbacks.gan_progress import GanProgress, sample_grid, truncate_curve
+from bsgan.callbacks.gan_progress import CSV_COLUMNS, GanProgress, sample_grid, truncate_curve
 from bsgan.config import GanConfig, Params, load_params
 from bsgan.data.tensors import load_class_images
 from bsgan.errors import InputDataError, ParamsError
@@ -40,6 +40,7 @@ from bsgan.layout import (
     CHECKPOINT_FILE,
     GAN_SOURCES,
     GENERATOR_FILE,
+    SKIPPED_FILE,
     TRAINING_RUN_FILE,
     Layout,
     generator_name,
@@ -215,6 +216,9 @@ def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> Fi
 def run(args: argparse.Namespace) -> None:
     params = load_params(args.params)
     project = args.params.parent
+    if args.source not in params.gan.sources:
+        skip(generator_name(args.label, args.source), args)
+        return
     if not (Layout(project).train_set(args.source) / "manifest.csv").exists():
         raise InputDataError(f"{Layout(project).train_set(args.source)}: not found "
                              "(run `dvc repro` or `bsgan prepare`/`augment` first)")
@@ -224,3 +228,14 @@ def run(args: argparse.Namespace) -> None:
     with exclusive_lock(args.checkpoints / f"{name}.lock", f"training {name}"):
         out = train(params, args.label, args.source, args, project)
     log.info("wrote %s", out)
+
+
+def skip(name: str, args: argparse.Namespace) -> None:
+    """Write the stage's declared outs for a source ``gan.sources`` leaves out: a marker, and empty curves."""
+    reason = f"gan.sources leaves out {args.source}: no generator trained"
+    for folder, columns in ((args.plots, CSV_COLUMNS), (args.fidelity_plots, PROBE_COLUMNS)):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.csv").write_text(",".join(columns) + "\n")
+    with atomic_directory(args.models / name) as staging:
+        write_json({"skipped": reason}, staging / SKIPPED_FILE)
+    log.info("%s: %s", name, reason)
