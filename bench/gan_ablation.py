@@ -8,11 +8,11 @@ the yardstick), and precision/recall/density/coverage. Seconds per generator inc
 
 Run after ``dvc repro prepare augment``, one thread per process:
 
-    OMP_NUM_THREADS=1 python bench/gan_ablation.py --class pitting --loops 600 \
-        --options default+ema pretrain_freezed+ema ada+ema
+    OMP_NUM_THREADS=1 python bench/gan_ablation.py --class pitting --options pf_ema_900_d0_lr5 cpu_default
 
 writes ``bench/results/gan_ablation/<class>.{json,md}`` and one ``<class>-<option>.png`` sample grid
 each. Results already in the JSON are kept (``--force`` retrains), so options can be added run by run.
+Processes run side by side need their own ``--out`` (each rewrites its JSON whole); merge them after.
 """
 
 from __future__ import annotations
@@ -41,23 +41,33 @@ from bsgan.models.dcgan.sampling import generate_images
 from bsgan.models.dcgan.training import fit
 
 ROOT = Path(__file__).resolve().parents[1]
+BEFORE: dict[str, Any] = {"noise_std": 0.1, "dropout": 0.25, "loops": 1200, "lr_g": 0.0002, "lr_d": 0.0002,
+                          "diffaug": ["translation", "color", "cutout"], "ema": 0.0, "pretrain_loops": 0, "freeze_d": 0}
+"""The CPU default before issue 16, which every option below but ``cpu_default`` starts from."""
+FEW_SHOT: dict[str, Any] = {"ema": 0.99, "pretrain_loops": 300, "freeze_d": 1, "loops": 900}
+NO_CUTOUT: dict[str, Any] = {"diffaug": ["translation", "color"]}
+SHARP_D: dict[str, Any] = {"dropout": 0.0, "noise_std": 0.0}
+FAST: dict[str, Any] = {"lr_g": 0.0005, "lr_d": 0.0005}
+
 OPTIONS: dict[str, dict[str, Any]] = {
-    "default": {},
-    "default+ema": {"ema": 0.99},
-    "pretrain_freezed+ema": {"ema": 0.99, "pretrain_loops": 300, "freeze_d": 1},
-    "ada+ema": {"ema": 0.99, "ada_target": 0.6},
-    "ema": {"ema": 0.99},
-    "ada": {"ada_target": 0.6},
-    "pretrain": {"pretrain_loops": 1200},
-    "pretrain_freezed": {"pretrain_loops": 1200, "freeze_d": 1},
-    "lr_d_half": {"lr_d": 0.0001},
-    "loops_2x": {"loops": 2400},
-    "ema_pretrain": {"ema": 0.99, "pretrain_loops": 1200},
-    "ema_ada": {"ema": 0.99, "ada_target": 0.6},
+    "default": BEFORE,
+    "default+ema": BEFORE | {"ema": 0.99},
+    "pretrain_freezed+ema": BEFORE | {"ema": 0.99, "pretrain_loops": 300, "freeze_d": 1},
+    "ada+ema": BEFORE | {"ema": 0.99, "ada_target": 0.6},
+    "pf_ema_900": BEFORE | FEW_SHOT,
+    "pf_ema_900_nocut": BEFORE | FEW_SHOT | NO_CUTOUT,
+    "pf_ema_900_nocut_kg2": BEFORE | FEW_SHOT | NO_CUTOUT | {"k_g": 2},
+    "pf_ema_900_nocut_lr5": BEFORE | FEW_SHOT | NO_CUTOUT | FAST,
+    "pf_ema_900_nocut_d0": BEFORE | FEW_SHOT | NO_CUTOUT | SHARP_D,
+    "pf_ema_1800_d0": BEFORE | FEW_SHOT | NO_CUTOUT | SHARP_D | {"loops": 1800},
+    "ema_1200_d0_scratch": BEFORE | NO_CUTOUT | SHARP_D | {"ema": 0.99},
+    "pf_ema_900_d0_lr5": BEFORE | FEW_SHOT | NO_CUTOUT | SHARP_D | FAST,
+    "cpu_default": {},
 }
-"""Overrides of the ``gan`` params per option; ``default`` is today's CPU default. An option with ``ema`` is also
-judged through its trained (not averaged) generator as ``<option>/trained``: EMA does not change training, so
-``default+ema/trained`` is ``default``."""
+"""Overrides of ``params.yaml``'s ``gan`` params per option: each is the pre-issue-16 default (``BEFORE``) with
+settings changed, except ``cpu_default``, today's shipped params (``pf_ema_900_d0_lr5``). An option with ``ema``
+is also judged through its trained (not averaged) generator as ``<option>/trained``: EMA does not change
+training, so ``default+ema/trained`` is ``default``."""
 
 
 def train(images: torch.Tensor, intact: torch.Tensor, config: GanConfig, label: str, cache: Path) -> DCGAN:
@@ -116,7 +126,7 @@ def main() -> None:
         if option in results and not args.force:
             continue
         loops = {"loops": args.loops} if args.loops else {}
-        config = params.gan.model_copy(update={**loops, **OPTIONS[option], "eval_every": 0})
+        config = params.gan.model_copy(update={**OPTIONS[option], **loops, "eval_every": 0})
         config = GanConfig.model_validate(config.model_dump())
         start = time.perf_counter()
         model = train(images, intact, config, args.label, cache / "gan_pretrain")
@@ -139,11 +149,13 @@ def main() -> None:
 
 
 def to_markdown(results: dict[str, Any], label: str) -> str:
-    lines = [(f"| {label}: option | FID vs train | KID×10³ | GAN-test | precision | recall | density | coverage "
-              "| s/generator |"),
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [(f"| {label}: option | loops | FID vs train | KID×10³ | GAN-test | precision | recall | density "
+              "| coverage | s/generator |"),
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for option, r in results.items():
-        lines.append(f"| {option} | {r['fid']:.1f} | {r['kid'] * 1000:.1f} | {r['gan_test']:.2f} | "
+        pretrain = r.get("overrides", {}).get("pretrain_loops", 0)
+        loops = f"{pretrain} + {r['loops']}" if pretrain else str(r.get("loops", ""))
+        lines.append(f"| {option} | {loops} | {r['fid']:.1f} | {r['kid'] * 1000:.1f} | {r['gan_test']:.2f} | "
                      f"{r['precision']:.2f} | "
                      f"{r['recall']:.2f} | {r['density']:.2f} | {r['coverage']:.2f} | {r.get('seconds', 0):.0f} |")
     return "\n".join(lines) + "\n"
