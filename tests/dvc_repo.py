@@ -39,7 +39,8 @@ def tiny_dvc_repo(root: Path, tasks: tuple[str, ...], gan: dict[str, Any], commi
     params = yaml.safe_load((PROJECT / "params.yaml").read_text())
     params["data"].update(TINY_SYNTHETIC)
     params["augment"]["target_per_class"] = 12
-    params["gan"].update(TINY_GAN | gan)
+    short_pretraining = {"pretrain_loops": min(params["gan"]["pretrain_loops"], 2)}  # the default's, tiny
+    params["gan"].update(TINY_GAN | short_pretraining | gan)
     params["generate"].update({"count": 12, "interpolation_pairs": 1, "interpolation_steps": 3})
     params["eval"].update({"fid_repeats": 2, "kid_subsets": 10, "kid_subset_size": 4, "nearest_pairs": 3,
                            "turing_count": 2, "device": "cpu"})

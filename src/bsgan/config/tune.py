@@ -48,16 +48,16 @@ TUNABLE: dict[str, type] = {
 
 
 def _paper_space() -> dict[str, Any]:
-    """The paper's search (batch size, latent size, k_d/k_g, label smoothing), plus noise, learning rates and
-    DiffAugment."""
+    """The paper's search (batch size, latent size, k_d/k_g, label smoothing), plus the discriminator's noise and
+    dropout, learning rates and DiffAugment."""
     return {
         "batch_size": SearchChoices(choices=[16, 32, 50, 64, 100]),
         "latent_size": SearchRange(low=64, high=2000, log=True),
         "k_d": SearchRange(low=1, high=5), "k_g": SearchRange(low=1, high=5),
         "label_real": SearchRange(low=0.7, high=1.0), "label_fake": 0.0,
-        "noise_std": SearchRange(low=0.0, high=0.3),
+        "noise_std": SearchRange(low=0.0, high=0.3), "dropout": SearchChoices(choices=[0.0, 0.25]),
         "lr_g": SearchRange(low=5e-5, high=1e-3, log=True), "lr_d": SearchRange(low=5e-5, high=1e-3, log=True),
-        "diffaug": SearchChoices(choices=[[], ["translation", "color", "cutout"]]),
+        "diffaug": SearchChoices(choices=[[], ["translation", "color"], ["translation", "color", "cutout"]]),
     }
 
 
