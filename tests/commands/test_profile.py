@@ -116,7 +116,7 @@ def test_the_paper_profile_is_the_papers_dcgan_with_every_few_shot_option_off(tm
     text = text.replace("\n  classical_from_original: ", "\n  classical_from_original: true  # was: ", 1)
     params.write_text(text)
     cpu = load_params(params).gan
-    assert (cpu.ema, cpu.pretrain_loops, cpu.freeze_d, cpu.ada_target) == (0.99, 300, 1, 0.6), "the CPU default's recipe"
+    assert (cpu.ema, cpu.pretrain_loops, cpu.freeze_d, cpu.ada_target) == (0.99, 300, 1, 0.6), "the CPU recipe"
 
     apply_profile("paper", params)
     gan = load_params(params).gan  # ... the paper profile switches off
