@@ -52,7 +52,7 @@ FAST: dict[str, Any] = {"lr_g": 0.0005, "lr_d": 0.0005}
 OPTIONS: dict[str, dict[str, Any]] = {
     "default": BEFORE,
     "default+ema": BEFORE | {"ema": 0.99},
-    "pretrain_freezed+ema": BEFORE | {"ema": 0.99, "pretrain_loops": 300, "freeze_d": 1},
+    "pretrain_freezed+ema": BEFORE | FEW_SHOT | {"loops": BEFORE["loops"]},
     "ada+ema": BEFORE | {"ema": 0.99, "ada_target": 0.6},
     "pf_ema_900": BEFORE | FEW_SHOT,
     "pf_ema_900_nocut": BEFORE | FEW_SHOT | NO_CUTOUT,
@@ -134,7 +134,8 @@ def main() -> None:
         sample_grid(model).save(args.out / f"{args.label}-{option}.png")
         judged = {option: model.sampler} | ({f"{option}/trained": model.generator} if config.ema else {})
         for name, generator in judged.items():
-            results[name] = {"overrides": OPTIONS[option], "loops": config.loops, "seconds": seconds,
+            results[name] = {"overrides": OPTIONS[option], "loops": config.loops,
+                             "pretrain_loops": config.pretrain_loops, "seconds": seconds,
                              **judge(generator, model, args.label, args.sets, args, network, real, reference,
                                      params.eval.prdc_k)}
         table.write_text(json.dumps(results, indent=1))
@@ -153,7 +154,7 @@ def to_markdown(results: dict[str, Any], label: str) -> str:
               "| coverage | s/generator |"),
              "|---|---|---|---|---|---|---|---|---|---|"]
     for option, r in results.items():
-        pretrain = r.get("overrides", {}).get("pretrain_loops", 0)
+        pretrain = r.get("pretrain_loops", r.get("overrides", {}).get("pretrain_loops", 0))  # older rows: overrides
         loops = f"{pretrain} + {r['loops']}" if pretrain else str(r.get("loops", ""))
         lines.append(f"| {option} | {loops} | {r['fid']:.1f} | {r['kid'] * 1000:.1f} | {r['gan_test']:.2f} | "
                      f"{r['precision']:.2f} | "
