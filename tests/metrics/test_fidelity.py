@@ -1,4 +1,4 @@
-"""FID and KID against a direct NumPy/SciPy computation on random features."""
+"""FID and KID against a direct NumPy/SciPy computation and torchmetrics on random features."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import scipy.linalg
 import torch
+from torchmetrics.image.fid import FrechetInceptionDistance
 
-from bsgan.metrics.fidelity import fid, fidelity_over_sets, kid
+from bsgan.metrics.fidelity import _Precomputed, fid, fidelity_over_sets, kid
 
 
 def features(n: int, d: int, seed: int, shift: float = 0.0) -> torch.Tensor:
@@ -36,6 +37,20 @@ def kid_reference(a: np.ndarray, b: np.ndarray) -> float:
 def test_fid_equals_the_direct_computation(n: int, d: int) -> None:
     real, fake = features(n, d, seed=0), features(n, d, seed=1, shift=0.3)
     assert fid(real, fake) == pytest.approx(fid_reference(real.numpy(), fake.numpy()), rel=1e-3)
+
+
+@pytest.mark.parametrize(("n", "m", "d"), [(120, 40, 256), (30, 90, 16)], ids=["more dims", "more samples"])
+def test_fid_equals_torchmetrics_for_sets_of_different_sizes(n: int, m: int, d: int) -> None:
+    real, fake = features(n, d, seed=8), features(m, d, seed=9, shift=0.2)
+    metric = FrechetInceptionDistance(feature=_Precomputed(d), sync_on_compute=False).double()
+    metric.update(real, real=True)
+    metric.update(fake, real=False)
+    assert fid(real, fake) == pytest.approx(float(metric.compute()), rel=1e-6)
+
+
+def test_fid_needs_two_rows_per_set() -> None:
+    with pytest.raises(ValueError, match="at least 2 fake"):
+        fid(features(10, 4, seed=0), features(1, 4, seed=1))
 
 
 def test_fid_of_a_set_with_itself_is_zero_and_grows_with_noise() -> None:

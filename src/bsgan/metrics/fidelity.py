@@ -1,9 +1,11 @@
-"""FID and KID of two feature sets, through torchmetrics (Heusel et al. 2017; Binkowski et al. 2018).
+"""FID and KID of two feature sets (Heusel et al. 2017; Binkowski et al. 2018).
 
 Features come first (:mod:`bsgan.metrics.inception`, cached per image set), so one real set's
-features serve every generator, repeat and training checkpoint. The metrics get them through an
-identity "extractor", which makes torchmetrics do the statistics and nothing else. Both run in
-float64: an FID from reduced precision is not reported.
+features serve every generator, repeat and training checkpoint. KID is torchmetrics', fed through an
+identity "extractor" so it does the statistics and nothing else. FID is the same Frechet distance as
+torchmetrics' (unbiased covariances), computed in the samples' space instead of the features': with
+a few hundred images against 2048 features this is exact and about a thousand times faster (see
+:func:`fid`). Both run in float64: an FID from reduced precision is not reported.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn
-from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
 
@@ -31,12 +32,24 @@ class _Precomputed(nn.Module):
 
 
 def fid(real: torch.Tensor, fake: torch.Tensor) -> float:
-    """Frechet distance between Gaussians fitted to ``real`` and ``fake`` features ``(N, D)``."""
-    # These are the caller's features, whole: never gather from other processes (DDP would deadlock here).
-    metric = FrechetInceptionDistance(feature=_Precomputed(real.shape[1]), sync_on_compute=False).double()
-    metric.update(real.double(), real=True)
-    metric.update(fake.double(), real=False)
-    return float(metric.compute())
+    """Frechet distance between Gaussians fitted to ``real`` ``(N, D)`` and ``fake`` ``(M, D)`` features.
+
+    ``|mu_r - mu_f|^2 + tr(S_r) + tr(S_f) - 2 tr sqrt(S_r S_f)``. With centred ``X`` and ``Y``,
+    ``S_r S_f`` has the non-zero eigenvalues of ``(Y X^T)(X Y^T) / ((N-1)(M-1))``, so the last trace
+    is the sum of the singular values of the ``(M, N)`` matrix ``Y X^T / sqrt((N-1)(M-1))``: the same
+    number torchmetrics gets from the eigenvalues of a ``(D, D)`` non-symmetric product (2.8 s per
+    FID at D = 2048 on 2 CPU cores, about 2 minutes of every ``evaluate_gan``), in milliseconds.
+    """
+    for name, features in (("real", real), ("fake", fake)):
+        if features.ndim != 2 or features.shape[0] < 2:
+            raise ValueError(f"FID needs at least 2 {name} feature rows (N, D), got shape {tuple(features.shape)}")
+    x = real.double() - real.double().mean(0)
+    y = fake.double() - fake.double().mean(0)
+    scale = (real.shape[0] - 1) * (fake.shape[0] - 1)
+    mean_term = (real.double().mean(0) - fake.double().mean(0)).square().sum()
+    traces = x.square().sum() / (real.shape[0] - 1) + y.square().sum() / (fake.shape[0] - 1)
+    cross = torch.linalg.svdvals(y @ x.T).sum() / scale ** 0.5
+    return float(mean_term + traces - 2 * cross)
 
 
 @dataclass(frozen=True)
