@@ -60,7 +60,7 @@ class FidelityProbe(pl.Callback):
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self.network.to(pl_module.device)
-        self.reference.network.to(pl_module.device)
+        self.reference.to(pl_module.device)
         if trainer.is_global_zero and not self.curve_csv.exists():
             self.curve_csv.parent.mkdir(parents=True, exist_ok=True)
             self.curve_csv.write_text(",".join(PROBE_COLUMNS) + "\n")
