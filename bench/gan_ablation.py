@@ -63,9 +63,14 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "ema_1200_d0_scratch": BEFORE | NO_CUTOUT | SHARP_D | {"ema": 0.99},
     "pf_ema_900_d0_lr5": BEFORE | FEW_SHOT | NO_CUTOUT | SHARP_D | FAST,
     "cpu_default": {},
+    "cpu_default_lrd2": {"lr_d": 0.0002},
+    "cpu_default_kd1": {"k_d": 1},
+    "cpu_default_ada": {"ada_target": 0.6},
 }
 """Overrides of ``params.yaml``'s ``gan`` params per option: each is the pre-issue-16 default (``BEFORE``) with
-settings changed, except ``cpu_default``, today's shipped params (``pf_ema_900_d0_lr5``). An option with ``ema``
+settings changed, except ``cpu_default``, today's shipped params (``pf_ema_900_d0_lr5``), and the
+``cpu_default_*`` options, which change those: a slower discriminator (lr 2e-4, or one update per loop)
+and ADA, against the discriminator's late win in the pipeline's pitting loss curve. An option with ``ema``
 is also judged through its trained (not averaged) generator as ``<option>/trained``: EMA does not change
 training, so ``default+ema/trained`` is ``default``."""
 
