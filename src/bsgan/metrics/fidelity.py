@@ -43,13 +43,13 @@ def fid(real: torch.Tensor, fake: torch.Tensor) -> float:
     for name, features in (("real", real), ("fake", fake)):
         if features.ndim != 2 or features.shape[0] < 2:
             raise ValueError(f"FID needs at least 2 {name} feature rows (N, D), got shape {tuple(features.shape)}")
-    x = real.double() - real.double().mean(0)
-    y = fake.double() - fake.double().mean(0)
-    scale = (real.shape[0] - 1) * (fake.shape[0] - 1)
-    mean_term = (real.double().mean(0) - fake.double().mean(0)).square().sum()
-    traces = x.square().sum() / (real.shape[0] - 1) + y.square().sum() / (fake.shape[0] - 1)
-    cross = torch.linalg.svdvals(y @ x.T).sum() / scale ** 0.5
-    return float(mean_term + traces - 2 * cross)
+    real, fake = real.double(), fake.double()
+    n, m = real.shape[0], fake.shape[0]
+    real_mean, fake_mean = real.mean(0), fake.mean(0)
+    x, y = real - real_mean, fake - fake_mean
+    traces = x.square().sum() / (n - 1) + y.square().sum() / (m - 1)
+    cross = torch.linalg.svdvals(y @ x.T).sum() / ((n - 1) * (m - 1)) ** 0.5
+    return float((real_mean - fake_mean).square().sum() + traces - 2 * cross)
 
 
 @dataclass(frozen=True)
