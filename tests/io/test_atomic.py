@@ -1,8 +1,9 @@
 from pathlib import Path
 
 import pytest
+import torch
 
-from bsgan.io.atomic import atomic_directory
+from bsgan.io.atomic import atomic_directory, atomic_torch_save
 
 
 def test_replaces_the_folder_only_when_complete(tmp_path: Path) -> None:
@@ -36,3 +37,10 @@ def test_leftover_staging_from_a_killed_run_is_discarded(tmp_path: Path) -> None
     (tmp_path / ".out.tmp" / "stale.txt").write_text("stale")
     with atomic_directory(tmp_path / "out") as staging:
         assert list(staging.iterdir()) == []
+
+
+def test_a_saved_tensor_file_appears_whole_and_leaves_no_staging(tmp_path: Path) -> None:
+    final = tmp_path / "cache" / "entry.pt"
+    atomic_torch_save({"weight": torch.arange(3)}, final)
+    assert torch.equal(torch.load(final, weights_only=True)["weight"], torch.arange(3))
+    assert sorted(p.name for p in final.parent.iterdir()) == ["entry.pt"]

@@ -12,6 +12,9 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import torch
 
 
 def _staging_path(final: Path, tag: str) -> Path:
@@ -50,4 +53,13 @@ def atomic_text(text: str, final: Path | str) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = _staging_path(final, "tmp")
     staging.write_text(text, encoding="utf-8")
+    os.replace(staging, final)
+
+
+def atomic_torch_save(obj: Any, final: Path | str) -> None:
+    """``torch.save`` to ``final`` through a temporary sibling: a killed run never leaves half a cache entry."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = _staging_path(final, "tmp")
+    torch.save(obj, staging)
     os.replace(staging, final)

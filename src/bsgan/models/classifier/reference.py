@@ -12,7 +12,7 @@ probe and ``evaluate_gan`` share the trainings.
 
 from __future__ import annotations
 
-import os
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from torchvision.transforms.v2.functional import horizontal_flip, vertical_flip
 from bsgan.config import ClassifyConfig, ReferenceConfig
 from bsgan.data.prepared import read_image_set
 from bsgan.data.tensors import load_class_bytes
+from bsgan.io.atomic import atomic_torch_save
 from bsgan.io.fingerprint import fingerprint
 from bsgan.models.classifier.torch_model import FailureClassifier
 from bsgan.models.classifier.training import LabelledImages, train_classifier
@@ -74,26 +75,28 @@ def reference_classifier(prepared: Path, config: ReferenceConfig, seed: int, dev
     hashes = sorted(row.sha256 for row, _ in rows)
     recipe = config.model_dump(mode="json", exclude={"seeds"})
     train = labelled(prepared, classes, "train")
+
+    @functools.cache
+    def fit_and_test() -> tuple[LabelledImages, LabelledImages]:
+        """Built once, and only if a network has to be trained."""
+        return with_flips(train) if config.flips else train, labelled(prepared, classes, "test")
+
     networks = []
     for network_seed in range(seed, seed + config.seeds):
         path = cache / f"{fingerprint([recipe, network_seed, classes], *hashes)[:32]}.pt"
-        network = FailureClassifier(len(classes), train.images.shape[-1], config.width)
         if path.exists():
+            network = FailureClassifier(len(classes), train.images.shape[-1], config.width)
             network.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
         else:
-            network = train_reference(with_flips(train) if config.flips else train, prepared, classes, config,
-                                      network_seed, device)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".partial")
-            torch.save(network.state_dict(), partial)
-            os.replace(partial, path)
+            network = train_reference(*fit_and_test(), classes, config, network_seed, device)
+            atomic_torch_save(network.state_dict(), path)
         networks.append(network.eval())
     return ReferenceClassifier(networks, classes)
 
 
-def train_reference(train: LabelledImages, prepared: Path, classes: list[str], config: ReferenceConfig, seed: int,
-                    device: str) -> FailureClassifier:
+def train_reference(train: LabelledImages, test: LabelledImages, classes: list[str], config: ReferenceConfig,
+                    seed: int, device: str) -> FailureClassifier:
     recipe = ClassifyConfig(epochs=config.epochs, batch_size=config.batch_size, lr=config.lr, beta1=config.beta1,
                             width=config.width, val_fraction=0.0, final_model="last", device=device)
     with torch.random.fork_rng(devices=[]):
-        return train_classifier(train, None, labelled(prepared, classes, "test"), classes, recipe, seed).network
+        return train_classifier(train, None, test, classes, recipe, seed).network

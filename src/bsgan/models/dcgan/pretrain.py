@@ -9,13 +9,13 @@ The weights are cached under a hash of the images and the recipe: every failure 
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 import torch
 
 from bsgan.config import GanConfig
+from bsgan.io.atomic import atomic_torch_save
 from bsgan.io.fingerprint import fingerprint
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.training import fit
@@ -47,8 +47,5 @@ def pretrained_state(intact: torch.Tensor, config: GanConfig, cache: Path) -> di
         model = DCGAN(intact, settings)
         fit(model, settings, Path(scratch), resume=False)
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    torch.save(state, partial)
-    os.replace(partial, path)
+    atomic_torch_save(state, path)
     return state
