@@ -11,7 +11,8 @@ Run after ``dvc repro prepare augment``, one thread per process:
     OMP_NUM_THREADS=1 python bench/gan_ablation.py --class pitting --options pf_ema_900_d0_lr5 cpu_default
 
 writes ``bench/results/gan_ablation/<class>.{json,md}`` and one ``<class>-<option>.png`` sample grid
-each. Results already in the JSON are kept (``--force`` retrains), so options can be added run by run.
+each; ``--seed N`` retrains with ``gan.seed`` N (rows ``<option>@seedN``), for the spread a reseed
+gives. Results already in the JSON are kept (``--force`` retrains), so options can be added run by run.
 Processes run side by side need their own ``--out`` (each rewrites its JSON whole); merge them after.
 """
 
@@ -66,11 +67,13 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "cpu_default_lrd2": {"lr_d": 0.0002},
     "cpu_default_kd1": {"k_d": 1},
     "cpu_default_ada": {"ada_target": 0.6},
+    "cpu_default_pre600": {"pretrain_loops": 600},
 }
 """Overrides of ``params.yaml``'s ``gan`` params per option: each is the pre-issue-16 default (``BEFORE``) with
 settings changed, except ``cpu_default``, today's shipped params (``pf_ema_900_d0_lr5``), and the
 ``cpu_default_*`` options, which change those: a slower discriminator (lr 2e-4, or one update per loop)
-and ADA, against the discriminator's late win in the pipeline's pitting loss curve. An option with ``ema``
+and ADA, against the discriminator's late win in the pipeline's pitting loss curve, and twice the intact
+pretraining. An option with ``ema``
 is also judged through its trained (not averaged) generator as ``<option>/trained``: EMA does not change
 training, so ``default+ema/trained`` is ``default``."""
 
@@ -108,6 +111,9 @@ def main() -> None:
     parser.add_argument("--sets", type=int, default=1, help="generated sets of the train set's size per option")
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--loops", type=int, default=0, help="gan.loops for every option (0: params.yaml's)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="gan.seed for every option (pretraining included); rows are named <option>@seed<N>. "
+                             "Default: params.yaml's, rows named <option>")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/gan_ablation")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -128,28 +134,30 @@ def main() -> None:
                                                            args.label),
                             **prdc(real["train"], real["test"], params.eval.prdc_k).as_dict()}
     for option in args.options:
-        if option in results and not args.force:
+        row = option if args.seed is None else f"{option}@seed{args.seed}"
+        if row in results and not args.force:
             continue
         loops = {"loops": args.loops} if args.loops else {}
-        config = params.gan.model_copy(update={**OPTIONS[option], **loops, "eval_every": 0})
+        seed = {} if args.seed is None else {"seed": args.seed}
+        config = params.gan.model_copy(update={**OPTIONS[option], **loops, **seed, "eval_every": 0})
         config = GanConfig.model_validate(config.model_dump())
         start = time.perf_counter()
         model = train(images, intact, config, args.label, cache / "gan_pretrain")
         seconds = time.perf_counter() - start
-        sample_grid(model).save(args.out / f"{args.label}-{option}.png")
-        judged = {option: model.sampler} | ({f"{option}/trained": model.generator} if config.ema else {})
+        sample_grid(model).save(args.out / f"{args.label}-{row}.png")
+        judged = {row: model.sampler} | ({f"{row}/trained": model.generator} if config.ema else {})
         for name, generator in judged.items():
-            results[name] = {"overrides": OPTIONS[option], "loops": config.loops,
+            results[name] = {"overrides": OPTIONS[option] | seed, "loops": config.loops,
                              "pretrain_loops": config.pretrain_loops, "seconds": seconds,
                              **judge(generator, model, args.label, args.sets, args, network, real, reference,
                                      params.eval.prdc_k)}
         table.write_text(json.dumps(results, indent=1))
-        print(option, json.dumps(results[option]), flush=True)
+        print(row, json.dumps(results[row]), flush=True)
         if config.ema:
             grid = sample_grid(model)  # the trained generator's grid beside the average's
             model.generator_ema = None
-            sample_grid(model).save(args.out / f"{args.label}-{option}-trained.png")
-            grid.save(args.out / f"{args.label}-{option}.png")
+            sample_grid(model).save(args.out / f"{args.label}-{row}-trained.png")
+            grid.save(args.out / f"{args.label}-{row}.png")
     (args.out / f"{args.label}.md").write_text(to_markdown(results, args.label))
     print(to_markdown(results, args.label))
 
