@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,19 +47,20 @@ def atomic_directory(final: Path | str) -> Iterator[Path]:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def atomic_text(text: str, final: Path | str) -> None:
-    """Write ``text`` to ``final`` through a temporary sibling, so a reader never sees half a file."""
+def _write_then_replace(final: Path | str, write: Callable[[Path], object]) -> None:
+    """``write`` a temporary sibling of ``final``, then rename it into place: a reader never sees half a file."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = _staging_path(final, "tmp")
-    staging.write_text(text, encoding="utf-8")
+    write(staging)
     os.replace(staging, final)
+
+
+def atomic_text(text: str, final: Path | str) -> None:
+    """Write ``text`` to ``final`` through a temporary sibling, so a reader never sees half a file."""
+    _write_then_replace(final, lambda staging: staging.write_text(text, encoding="utf-8"))
 
 
 def atomic_torch_save(obj: Any, final: Path | str) -> None:
     """``torch.save`` to ``final`` through a temporary sibling: a killed run never leaves half a cache entry."""
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = _staging_path(final, "tmp")
-    torch.save(obj, staging)
-    os.replace(staging, final)
+    _write_then_replace(final, lambda staging: torch.save(obj, staging))
