@@ -73,9 +73,8 @@ OPTIONS: dict[str, dict[str, Any]] = {
 settings changed, except ``cpu_default``, today's shipped params (``pf_ema_900_d0_lr5``), and the
 ``cpu_default_*`` options, which change those: a slower discriminator (lr 2e-4, or one update per loop)
 and ADA, against the discriminator's late win in the pipeline's pitting loss curve, and twice the intact
-pretraining. An option with ``ema``
-is also judged through its trained (not averaged) generator as ``<option>/trained``: EMA does not change
-training, so ``default+ema/trained`` is ``default``."""
+pretraining. An option with ``ema`` is also judged through its trained (not averaged) generator as
+``<option>/trained``: EMA does not change training, so ``default+ema/trained`` is ``default``."""
 
 
 def train(images: torch.Tensor, intact: torch.Tensor, config: GanConfig, label: str, cache: Path) -> DCGAN:
