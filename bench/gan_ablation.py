@@ -22,19 +22,20 @@ import argparse
 import json
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from bsgan.callbacks.gan_progress import sample_grid
-from bsgan.config import GanConfig, load_params
+from bsgan.config import GanConfig, Params, load_params
 from bsgan.data.tensors import load_class_bytes, load_class_images
 from bsgan.metrics.features import cached_features, extract
 from bsgan.metrics.fidelity import fidelity_over_sets
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.prdc import prdc
-from bsgan.models.classifier.reference import reference_classifier
+from bsgan.models.classifier.reference import ReferenceClassifier, reference_classifier
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.pretrain import pretrained_state
@@ -77,6 +78,32 @@ pretraining. An option with ``ema`` is also judged through its trained (not aver
 ``<option>/trained``: EMA does not change training, so ``default+ema/trained`` is ``default``."""
 
 
+@dataclass
+class Bench:
+    """What every generator of one class is trained on and judged against, loaded once per process."""
+
+    params: Params
+    prepared: Path
+    cache: Path
+    images: torch.Tensor
+    intact: torch.Tensor
+    network: InceptionFeatures
+    real: dict[str, torch.Tensor]
+    reference: ReferenceClassifier
+
+    @classmethod
+    def load(cls, label: str) -> Bench:
+        torch.set_num_threads(1)
+        params = load_params(ROOT / "params.yaml")
+        prepared, cache = ROOT / "data/prepared", ROOT / ".cache"
+        network = InceptionFeatures()
+        real = {split: cached_features(network, *load_class_bytes(prepared, label, split), cache / "features").double()
+                for split in ("train", "test")}
+        return cls(params, prepared, cache, load_class_images(prepared, label),
+                   load_class_images(prepared, params.data.intact_class), network, real,
+                   reference_classifier(prepared, params.eval.reference, params.eval.seed, "cpu", cache / "reference"))
+
+
 def train(images: torch.Tensor, intact: torch.Tensor, config: GanConfig, label: str, cache: Path) -> DCGAN:
     torch.manual_seed(config.seed)
     labels = config.labels_for(label)
@@ -115,15 +142,9 @@ def main() -> None:
                              "Default: params.yaml's, rows named <option>")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/gan_ablation")
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    params = load_params(ROOT / "params.yaml")
-    prepared, cache = ROOT / "data/prepared", ROOT / ".cache"
-    images = load_class_images(prepared, args.label)
-    intact = load_class_images(prepared, params.data.intact_class)
-    network = InceptionFeatures()
-    real = {split: cached_features(network, *load_class_bytes(prepared, args.label, split), cache / "features").double()
-            for split in ("train", "test")}
-    reference = reference_classifier(prepared, params.eval.reference, params.eval.seed, "cpu", cache / "reference")
+    bench = Bench.load(args.label)
+    params, prepared, images, intact = bench.params, bench.prepared, bench.images, bench.intact
+    network, real, reference, cache = bench.network, bench.real, bench.reference, bench.cache
     args.out.mkdir(parents=True, exist_ok=True)
     table = args.out / f"{args.label}.json"
     results: dict[str, Any] = json.loads(table.read_text()) if table.exists() else {}

@@ -37,16 +37,12 @@ from unittest import mock
 
 import torch
 import torch.nn.functional as F
-from gan_ablation import judge, to_markdown, train
+from gan_ablation import Bench, judge, to_markdown, train
 from torch import nn
 
 import bsgan.models.dcgan.lightning_model as lightning_model
 from bsgan.callbacks.gan_progress import sample_grid
-from bsgan.config import GanConfig, load_params
-from bsgan.data.tensors import load_class_bytes, load_class_images
-from bsgan.metrics.features import cached_features
-from bsgan.metrics.inception import InceptionFeatures
-from bsgan.models.classifier.reference import reference_classifier
+from bsgan.config import GanConfig
 from bsgan.models.dcgan import torch_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,49 +94,45 @@ class HingeGeneratorLoss(nn.Module):
         return -fake_logits.mean()
 
 
-def r1_training_step(gamma: float) -> Any:
-    """``DCGAN.training_step`` with a lazy R1 penalty on the first discriminator update of every 4th loop."""
+class LazyR1:
+    """An R1 penalty on the augmented real batch of the first discriminator update of every ``R1_EVERY``-th loop.
 
-    def training_step(self: lightning_model.DCGAN, batch: int, batch_idx: int) -> None:
-        loop = self.loop_index(batch_idx)
-        if loop >= self.config.loops:
-            return
-        d_opt, g_opt = self.optimizers()  # type: ignore[misc]
-        c = self.config
-        self.toggle_optimizer(d_opt)
-        for update in range(c.k_d):
-            with torch.no_grad():
-                fake = self.generator(self.sample_latents(c.batch_size))
-            real = self.augment(self.sample_real(c.batch_size))
-            penalised = update == 0 and loop % R1_EVERY == 0
-            if penalised:
-                real = real.detach().requires_grad_(True)
-            real_logits = self.discriminator(real)
-            fake_logits = self.discriminator(self.augment(fake))
-            d_loss = self.d_loss(real_logits, fake_logits)
-            if penalised:
-                (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
-                d_loss = d_loss + gamma / 2 * R1_EVERY * grad.pow(2).sum(dim=(1, 2, 3)).mean()
-            d_opt.zero_grad(set_to_none=True)
-            self.manual_backward(d_loss)
-            d_opt.step()
-        self.untoggle_optimizer(d_opt)
-        self.toggle_optimizer(g_opt)
-        for _ in range(c.k_g):
-            g_loss = self.g_loss(self.discriminator(self.augment(self.generator(self.sample_latents(c.batch_size)))))
-            g_opt.zero_grad(set_to_none=True)
-            self.manual_backward(g_loss)
-            g_opt.step()
-            self._update_ema()
-        self.untoggle_optimizer(g_opt)
-        stats = torch.stack([d_loss, g_loss, torch.sigmoid(real_logits).mean(), torch.sigmoid(fake_logits).mean(),
-                             self.aug_p])
-        self.running += stats.detach().float()
-        done = loop + 1
-        if done % c.log_every == 0 or done == c.loops or batch_idx == self.loops_per_epoch - 1:
-            self._flush(done)
+    It hooks the package's loop instead of copying it: the loop marks whether it is penalised, ``augment``
+    makes that loop's first augmented batch (the real one) a leaf that keeps its gradient, and the
+    discriminator loss adds ``gamma / 2 * R1_EVERY * E[|grad D(real)|^2]`` when such a leaf is waiting.
+    """
 
-    return training_step
+    def __init__(self, gamma: float) -> None:
+        self.gamma = gamma
+        self.pending = False
+        self.real: torch.Tensor | None = None
+
+    def patches(self) -> list[Any]:
+        hook, step, augment = self, lightning_model.DCGAN.training_step, lightning_model.DCGAN.augment
+
+        def training_step(model: lightning_model.DCGAN, batch: int, batch_idx: int) -> None:
+            hook.pending = model.loop_index(batch_idx) % R1_EVERY == 0
+            step(model, batch, batch_idx)
+
+        def augment_first_real(model: lightning_model.DCGAN, x: torch.Tensor) -> torch.Tensor:
+            x = augment(model, x)
+            if hook.pending:
+                hook.pending = False
+                x = hook.real = x.detach().requires_grad_(True)
+            return x
+
+        class PenalisedLoss(lightning_model.DiscriminatorLoss):
+            def forward(self, real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+                loss = super().forward(real_logits, fake_logits)
+                if hook.real is not None:
+                    (grad,) = torch.autograd.grad(real_logits.sum(), hook.real, create_graph=True)
+                    loss = loss + hook.gamma / 2 * R1_EVERY * grad.pow(2).sum(dim=(1, 2, 3)).mean()
+                    hook.real = None
+                return loss
+
+        return [mock.patch.object(lightning_model.DCGAN, "training_step", training_step),
+                mock.patch.object(lightning_model.DCGAN, "augment", augment_first_real),
+                mock.patch.object(lightning_model, "DiscriminatorLoss", PenalisedLoss)]
 
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -166,9 +158,8 @@ def swapped(variant: dict[str, Any]) -> Iterator[None]:
         if variant.get("hinge"):
             stack.enter_context(mock.patch.object(lightning_model, "DiscriminatorLoss", HingeDiscriminatorLoss))
             stack.enter_context(mock.patch.object(lightning_model, "GeneratorLoss", HingeGeneratorLoss))
-        if variant.get("r1"):
-            stack.enter_context(mock.patch.object(lightning_model.DCGAN, "training_step",
-                                                  r1_training_step(variant["r1"])))
+        for patch in LazyR1(variant["r1"]).patches() if variant.get("r1") else []:
+            stack.enter_context(patch)
         yield
 
 
@@ -179,15 +170,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="gan.seed, pretraining included")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/gan_variants")
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    params = load_params(ROOT / "params.yaml")
-    prepared, cache = ROOT / "data/prepared", ROOT / ".cache"
-    images = load_class_images(prepared, args.label)
-    intact = load_class_images(prepared, params.data.intact_class)
-    network = InceptionFeatures()
-    real = {split: cached_features(network, *load_class_bytes(prepared, args.label, split), cache / "features").double()
-            for split in ("train", "test")}
-    reference = reference_classifier(prepared, params.eval.reference, params.eval.seed, "cpu", cache / "reference")
+    bench = Bench.load(args.label)
+    params, cache = bench.params, bench.cache
     args.out.mkdir(parents=True, exist_ok=True)
     table = args.out / f"{args.label}.json"
     results: dict[str, Any] = json.loads(table.read_text()) if table.exists() else {}
@@ -199,12 +183,12 @@ def main() -> None:
         swaps = set(variant) - {"gan"}  # a variant that swaps pieces pretrains in a cache of its own
         pretrain_cache = cache / "gan_variants_pretrain" / name if swaps else cache / "gan_pretrain"
         with swapped(variant):
-            model = train(images, intact, config, args.label, pretrain_cache)
+            model = train(bench.images, bench.intact, config, args.label, pretrain_cache)
         seconds = time.perf_counter() - start
         judged = {row: model.sampler, f"{row}/trained": model.generator}
         for key, generator in judged.items():
             results[key] = {"loops": config.loops, "pretrain_loops": config.pretrain_loops, "seconds": seconds,
-                            **judge(generator, model, args.label, 1, args, network, real, reference,
+                            **judge(generator, model, args.label, 1, args, bench.network, bench.real, bench.reference,
                                     params.eval.prdc_k)}
         sample_grid(model).save(args.out / f"{args.label}-{row}.png")
         model.generator_ema = None
