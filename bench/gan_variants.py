@@ -13,8 +13,8 @@ rerun. The variants:
 - ``output_conv``: the generator's last transposed convolution keeps its channels and a 3x3 convolution
   at full size maps them to RGB (one more layer that draws at the output resolution);
 - ``r1_output_conv``: both;
-- ``loops_1800``, ``loops_2700``: twice and three times the 900 fine-tuning loops the CPU default had
-  then (the network variants above keep 900; 2700 became the default).
+- ``loops_1800``, ``loops_2700``: twice and three times the CPU default's 900 fine-tuning loops (the
+  network variants above pin 900, so they rerun alike if the default moves).
 
 Run after ``dvc repro prepare``, one thread per process, a process per variant side by side:
 
@@ -48,7 +48,7 @@ from bsgan.models.dcgan import torch_model
 ROOT = Path(__file__).resolve().parents[1]
 R1_EVERY = 4
 NINE_HUNDRED = {"loops": 900}
-"""The network variants ran against the CPU default of 900 loops, the default until this bench showed 2700 help."""
+"""The CPU default's fine-tuning loops when the network variants were measured."""
 
 
 class SpectralNormDiscriminator(nn.Module):
