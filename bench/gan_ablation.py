@@ -115,7 +115,7 @@ def train(images: torch.Tensor, intact: torch.Tensor, config: GanConfig, label: 
     return model
 
 
-def judge(generator: torch.nn.Module, model: DCGAN, label: str, sets: int, args: argparse.Namespace,
+def judge(generator: torch.nn.Module, model: DCGAN, label: str, sets: int,
           network: InceptionFeatures,
           real: dict[str, torch.Tensor], reference: Any, k: int) -> dict[str, Any]:
     size = len(real["train"])
@@ -169,7 +169,7 @@ def main() -> None:
         for name, generator in judged.items():
             results[name] = {"overrides": OPTIONS[option] | seed, "loops": config.loops,
                              "pretrain_loops": config.pretrain_loops, "seconds": seconds,
-                             **judge(generator, model, args.label, args.sets, args, network, real, reference,
+                             **judge(generator, model, args.label, args.sets, network, real, reference,
                                      params.eval.prdc_k)}
         table.write_text(json.dumps(results, indent=1))
         print(row, json.dumps(results[row]), flush=True)

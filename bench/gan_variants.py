@@ -188,7 +188,7 @@ def main() -> None:
         judged = {row: model.sampler, f"{row}/trained": model.generator}
         for key, generator in judged.items():
             results[key] = {"loops": config.loops, "pretrain_loops": config.pretrain_loops, "seconds": seconds,
-                            **judge(generator, model, args.label, 1, args, bench.network, bench.real, bench.reference,
+                            **judge(generator, model, args.label, 1, bench.network, bench.real, bench.reference,
                                     params.eval.prdc_k)}
         sample_grid(model).save(args.out / f"{args.label}-{row}.png")
         model.generator_ema = None
