@@ -21,8 +21,10 @@ TINY_SYNTHETIC = {
 }
 
 TINY_GAN = {"latent_size": 8, "generator_width": 0.0625, "discriminator_width": 0.25, "batch_size": 4, "loops": 4,
-            "k_d": 1, "k_g": 1, "checkpoint_every": 2, "log_every": 2, "device": "cpu"}
-"""A GAN that trains in about a second: the recipe and outputs of the real one, none of its quality."""
+            "k_d": 1, "k_g": 1, "checkpoint_every": 2, "log_every": 2, "device": "cpu", "on_collapse": "warn"}
+"""A GAN that trains in about a second: the recipe and outputs of the real one, none of its quality. Four loops
+leave it collapsed by every bound of ``eval.verdict``, so it only warns (tests/stages/test_collapse.py plants
+collapses and healthy generators to test the policy)."""
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

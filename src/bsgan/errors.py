@@ -15,3 +15,7 @@ class ParamsError(BsganError):
 
 class InputDataError(BsganError):
     """An input file or folder is missing, unreadable or not in the expected format."""
+
+
+class GeneratorCollapsed(BsganError):
+    """A generator collapsed and the policy (``gan.on_collapse``) does not keep it."""

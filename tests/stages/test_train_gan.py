@@ -48,7 +48,7 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
     assert {"model", "samples", "samples.png"} <= artifacts
     assert json.loads((out / "training_run.json").read_text())["run_id"] == run.info.run_id
     probe = (project / "plots/gan_fidelity/rust-original.csv").read_text()
-    assert probe == "loop,fid,kid_x1000,gan_test,precision,recall,density,coverage\n", \
+    assert probe == "loop,fid,kid_x1000,gan_test,precision,recall,density,coverage,diversity\n", \
         "gan.eval_every is 0: no probe, an empty curve for DVC"
 
 
@@ -126,6 +126,7 @@ def test_probes_fid_and_kid_during_training(write_params: Callable[..., Path], p
     assert [row["loop"] for row in rows] == ["2", "4", "5"]  # every 2 loops and the last
     assert all(float(row["fid"]) > 0 and row["kid_x1000"] for row in rows)
     assert all(0 <= float(row[k]) <= 1 for row in rows for k in ("gan_test", "precision", "recall", "coverage"))
+    assert all(float(row["diversity"]) > 0 for row in rows)
     assert list(project.glob(".cache/reference/*.pt")), "the GAN-test classifier is trained once and cached"
     run = mlflow.search_runs(experiment_names=["gan"], output_format="list")[0]
     history = mlflow.MlflowClient().get_metric_history(run.info.run_id, "fid")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from bsgan.config.base import Section
+from bsgan.config.verdict import VerdictConfig
 
 
 class ReferenceConfig(Section):
@@ -47,3 +48,5 @@ class EvalConfig(Section):
     """Nearest neighbour whose distance is a real image's radius for precision/recall/density/coverage."""
     reference: ReferenceConfig = Field(default_factory=lambda: ReferenceConfig())
     """The GAN-test classifier: trained on the real train split only, seeded with ``eval.seed``."""
+    verdict: VerdictConfig = Field(default_factory=lambda: VerdictConfig())
+    """Bounds that call each generator usable, weak or collapsed (also asked by training's fidelity probe)."""

@@ -92,6 +92,14 @@ class GanConfig(RuntimeConfig):
     """Lowest discriminator conv blocks frozen while fine-tuning from pretrained weights (FreezeD)."""
     classical_from_original: bool = False
     """The classical-set GAN starts from the original-set GAN's weights instead of from scratch."""
+    on_collapse: Literal["restart", "stop", "warn"] = "restart"
+    """What a collapse seen by the fidelity probe (``eval.verdict`` bounds) or the loss curve does: ``restart``
+    trains again with the next seed (at most ``collapse_restarts`` times, then stops), ``stop`` fails the stage
+    with the evidence, ``warn`` logs it and keeps the generator. A collapse is a tail event of a recipe (3 of
+    14 default trainings on one CPU): one unlucky seed must not decide every GAN task."""
+    collapse_restarts: Annotated[int, Field(ge=0, le=20)] = 2
+    """Seeds tried after the first collapses (``on_collapse: restart``). Attempt a of repeat r trains with seed
+    ``seed + r + a * repeats``: the same params give the same seeds, so a restarted generator is reproducible."""
 
     @field_validator("classes")
     @classmethod
@@ -132,8 +140,10 @@ class GanConfig(RuntimeConfig):
         """The settings one generator is trained with: everything but which generators exist (``classes``,
         ``repeats``) and how it is watched."""
         return self.model_dump(mode="json", exclude={"classes", "sources", "repeats", "eval_every",
-                                                             "eval_count"})
+                                                             "eval_count", "on_collapse", "collapse_restarts"})
 
-    def for_repeat(self, repeat: int) -> GanConfig:
-        """The settings repeat ``repeat`` of a generator trains with: seed ``seed + repeat``, the rest unchanged."""
-        return self if repeat == 0 else self.model_copy(update={"seed": self.seed + repeat})
+    def for_repeat(self, repeat: int, attempt: int = 0) -> GanConfig:
+        """The settings repeat ``repeat`` of a generator trains with: seed ``seed + repeat``, the rest unchanged;
+        after ``attempt`` collapses, ``attempt * repeats`` further on (no other repeat's seed)."""
+        offset = repeat + attempt * self.repeats
+        return self if offset == 0 else self.model_copy(update={"seed": self.seed + offset})

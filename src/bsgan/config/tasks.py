@@ -72,6 +72,9 @@ class TasksConfig(Section):
     baseline: str = "t1_original"
     """The task every other one is compared with (relative change, paired test)."""
     definitions: dict[TaskName, TaskDefinition] = Field(default_factory=_paper_tasks)
+    allow_collapsed: bool = False
+    """Let a task learn from a generator that ``evaluate-gan`` called ``collapsed`` (its results then measure the
+    broken generator, not GAN enlargement); false: ``classify`` refuses such a task in one line."""
     export: str | None = None
     """The task whose classifiers ``bsgan export`` (and ``bsgan predict`` by default) use; None: the task with
     the highest lower bound of the macro F1 interval."""

@@ -37,7 +37,7 @@ def fidelity_keys(std: bool = True) -> list[str]:
     """Every distance key, reference by reference (with their ``_std`` beside them unless ``std`` is false)."""
     return [fidelity_key(metric, reference, spread) for reference in REFERENCES for metric in DISTANCES
             for spread in ((False, True) if std else (False,))]
-CLASS_FIDELITY = ("gan_test", "precision", "recall", "density", "coverage")
+CLASS_FIDELITY = ("gan_test", "precision", "recall", "density", "coverage", "diversity")
 
 
 def table_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -53,6 +53,7 @@ def table_rows(results: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]
             row |= {key: values[key] for key in fidelity_keys()}
             row |= {name: values.get(name, "") for name in CLASS_FIDELITY}
             row["near_copy_share"] = values.get("near_copy_share", "")
+            row["verdict"] = values.get("verdict", "")
             rows.append(row)
     return rows
 
@@ -72,7 +73,8 @@ def _plus_minus(mean: float, std: float, scale: float, digits: int) -> str:
 def to_markdown(rows: list[dict[str, Any]]) -> str:
     """A readable table: KID in units of 10^-3 (its usual scale), mean ± std over the generated sets."""
     header = ("class", "images", "sets × size", "FID vs original", "KID×10³ vs original", "FID vs classical",
-              "KID×10³ vs classical", "GAN-test", "precision", "recall", "density", "coverage", "near copies")
+              "KID×10³ vs classical", "GAN-test", "precision", "recall", "density", "coverage", "diversity", "near copies",
+              "verdict")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         share = row["near_copy_share"]
@@ -82,6 +84,7 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
                           1000 if metric == "kid" else 1, 1) for reference in REFERENCES for metric in DISTANCES),
             *(f"{row[name]:.2f}" if row.get(name, "") != "" else "" for name in CLASS_FIDELITY),
             f"{share:.1%}" if share != "" else "",
+            row.get("verdict", ""),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -48,7 +48,7 @@ from bsgan.data.images import open_rgb
 from bsgan.data.prepared import read_image_set
 from bsgan.data.tasks import classical_augmenter, compose, hold_out, plan
 from bsgan.data.tensors import load_class_bytes
-from bsgan.errors import InputDataError, ParamsError
+from bsgan.errors import GeneratorCollapsed, InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.fingerprint import fingerprint, resume_or_reset
 from bsgan.io.json_file import read_json, write_json
@@ -73,6 +73,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generated", type=Path, default=Path("data/generated"), help="generated image sets")
     parser.add_argument("--gan-models", type=Path, default=Path("models/gan"),
                         help="trained generators (for run links)")
+    parser.add_argument("--gan-metrics", type=Path, default=Path("metrics/gan.json"),
+                        help="evaluate-gan's verdict on each generator (a task refuses a collapsed one)")
     parser.add_argument("--out", type=Path, default=Path("models/classify"), help="one folder per task")
     parser.add_argument("--checkpoints", type=Path, default=Path("checkpoints/classify"),
                         help="finished repeats, reused while data and settings match")
@@ -263,6 +265,7 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
     tasks = {repeat: load_task_data(params, name, project, args.generated, repeat)
              for repeat in sorted(set(repeat_of.values()))}
     data = tasks[0]
+    verdicts = generator_verdicts(params, name, data.generators, args.gan_metrics)
     log.info("%s: train %s, validation %d, test %d", name,
              ", ".join(f"{label} {sum(parts.values())}" for label, parts in data.composition.items()),
              len(data.val) if data.val is not None else 0, len(data.test))
@@ -310,7 +313,8 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
 
     result = {"task": name, "title": params.tasks.definitions[name].title, "classes": data.classes,
               "test_labels": data.test.labels.tolist(),
-              "composition": data.composition, "generators": training_runs, "parent_run_id": runs.parent_id,
+              "composition": data.composition, "generators": training_runs, "generator_verdicts": verdicts,
+              "parent_run_id": runs.parent_id,
               "summary": summary(repeats, data.classes, config.confidence), "repeats": repeats}
     if with_repeats:
         result["generator_repeats"] = params.gan.repeats
@@ -320,6 +324,32 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
             shutil.copy(seed_file(seed, ".pt"), staging / f"seed{seed}.pt")
     runs.finish(result["summary"])
     return result
+
+
+def generator_verdicts(params: Params, name: str, generators: list[str], metrics: Path) -> dict[str, str]:
+    """evaluate-gan's verdict on each generator task ``name`` reads; a collapsed one fails the task in one line
+    unless ``tasks.allow_collapsed``."""
+    if not generators:
+        return {}
+    if not metrics.exists():
+        raise InputDataError(f"{metrics}: not found; task {name} learns from generated images and needs "
+                             "evaluate-gan's verdict on each generator (run `bsgan evaluate-gan` or `dvc repro`)")
+    judged = read_json(metrics)
+    verdicts = {}
+    for generator in generators:
+        label, source = generator.rsplit("-", 1)
+        entry = judged.get(label, {}).get(source, {})
+        if "verdict" not in entry:
+            raise InputDataError(f"{metrics}: no verdict for generator {generator} (rerun `bsgan evaluate-gan`)")
+        verdicts[generator] = entry["verdict"]
+        if entry["verdict"] == "collapsed" and not params.tasks.allow_collapsed:
+            reasons = "; ".join(entry.get("verdict_reasons", []))
+            raise GeneratorCollapsed(f"task {name}: generator {generator} collapsed ({reasons}); its images would "
+                                     "make the task a finding about a broken generator (retrain it, or set "
+                                     "tasks.allow_collapsed: true)")
+        if entry["verdict"] != "usable":
+            log.warning("%s: learns from generator %s, judged %s", name, generator, entry["verdict"])
+    return verdicts
 
 
 def generator_runs(models: Path, generators: list[str], repeat: int) -> dict[str, str]:

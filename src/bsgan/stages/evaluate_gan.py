@@ -9,6 +9,10 @@ For each failure class in ``gan.classes``:
 - class fidelity, for every row: GAN-test (share of the images that a reference classifier trained on
   the real train split only assigns to the class; on the real test split it is that classifier's recall)
   and precision/recall/density/coverage against the original train images' features;
+- diversity (mean feature distance between generated images over the real train images'), and a verdict per
+  generator, ``usable``, ``weak`` or ``collapsed``, from the bounds of ``eval.verdict`` against the yardsticks
+  (:mod:`bsgan.metrics.verdict`): in ``metrics/gan.json`` (``verdict``, ``verdict_reasons``), the table and an
+  MLflow tag. ``classify`` refuses a task that reads a collapsed generator's images;
 - pictures per generator: t-SNE maps (equal counts, and all generated images), the closest
   generated-vs-train pairs with the distribution of nearest-train distances (memorisation), the
   interpolation strips, and a blinded real-vs-generated sheet for people.
@@ -47,6 +51,7 @@ from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import read_json, write_json
 from bsgan.layout import TRAINING_RUN_FILE, Layout, generator_name, repeat_dir
+from bsgan.metrics.diversity import relative_diversity
 from bsgan.metrics.embedding import tsne_map
 from bsgan.metrics.features import cached_features
 from bsgan.metrics.fidelity import Spread, fidelity_over_sets
@@ -63,6 +68,7 @@ from bsgan.metrics.figures import distance_figure, tsne_figure
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.memorisation import closest_pairs, memorisation, nearest
 from bsgan.metrics.prdc import PRDC_NAMES, prdc
+from bsgan.metrics.verdict import judge_generator
 from bsgan.models.classifier.reference import ReferenceClassifier, reference_classifier
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.sampling import generate_images
@@ -151,11 +157,12 @@ def judge(real: RealSets, sets: list[torch.Tensor], config: EvalConfig) -> dict[
 
 def class_fidelity(real: RealSets, sets: list[torch.Tensor], images: torch.Tensor, reference: ReferenceClassifier,
                    k: int) -> dict[str, float]:
-    """GAN-test of ``images`` and precision/recall/density/coverage of each feature set against the original
-    train images, mean over the sets (each the train set's size, so the numbers compare across rows)."""
+    """GAN-test of ``images``, and precision/recall/density/coverage and diversity of each feature set against the
+    original train images, mean over the sets (each the train set's size, so the numbers compare across rows)."""
     scores = [prdc(real.train, features, min(k, len(features) - 1, len(real.train) - 1)) for features in sets]
     return {"gan_test": reference.gan_test(images, real.label),
-            **{name: float(np.mean([getattr(score, name) for score in scores])) for name in PRDC_NAMES}}
+            **{name: float(np.mean([getattr(score, name) for score in scores])) for name in PRDC_NAMES},
+            "diversity": float(np.mean([relative_diversity(features, real.train) for features in sets]))}
 
 
 def untrained_images(params: Params, count: int) -> torch.Tensor:
@@ -263,6 +270,9 @@ def evaluate_class(params: Params, label: str, features: Features, generated: Pa
         if params.gan.repeats > 1:
             result[source] |= repeat_fidelity(real, generated / name, params.gan.repeats, params.eval, features,
                                               result[source])
+        verdict = judge_generator(result[source], result["real_test"], params.eval.verdict, result["untrained"])
+        result[source] |= {"verdict": verdict.name, "verdict_reasons": verdict.reasons}
+        (log.warning if verdict.name == "collapsed" else log.info)("%s: %s", name, verdict.line())
     return result
 
 
@@ -278,7 +288,8 @@ def log_runs(params: Params, results: dict[str, dict[str, Any]], out: Path, mode
             trained = models / name / TRAINING_RUN_FILE
             training_run = read_json(trained).get("run_id", "unknown") if trained.exists() else "unknown"
             tags = {"stage": "evaluate_gan", "class": label, "source": source, "seed": str(params.eval.seed),
-                    "git_commit": commit, "dvc_stage": "evaluate_gan", "training_run_id": training_run}
+                    "git_commit": commit, "dvc_stage": "evaluate_gan", "training_run_id": training_run,
+                    "verdict": kinds[source]["verdict"]}
             with mlflow.start_run(run_name=f"eval-{name}", tags=tags):
                 mlflow.log_params(flatten({"eval": params.eval.model_dump(mode="json")}))
                 metrics = {key: value for key, value in kinds[source].items() if isinstance(value, float)}

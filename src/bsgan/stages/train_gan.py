@@ -15,6 +15,13 @@ the generator of ``gan.repeats: 1``, at the top of ``models/gan/<name>/`` with i
 repeat r >= 1 writes the same files and its two curves into ``models/gan/<name>/repeat<r>/``. Each repeat
 trains in its own folder under ``checkpoints/gan/<name>/`` and is kept there when it finishes, so a killed
 run trains only the unfinished repeats again; the out is written once, when all are done.
+
+A collapse (the fidelity probe's bounds in ``eval.verdict``, or the loss curve's) follows ``gan.on_collapse``:
+``restart`` trains the repeat again with its next seed (``GanConfig.for_repeat``), at most
+``gan.collapse_restarts`` times, then stops; ``stop`` fails the stage in one line with the evidence; ``warn``
+keeps the generator. Every attempt is listed in ``training_run.json`` (``attempts``) and tagged on its MLflow
+run. The collapsed attempts are remembered in ``checkpoints/gan/<name>.attempts.json`` (repeat r:
+``<name>-repeat<r>.attempts.json``), so a killed run goes on with the attempt it was at.
 """
 
 from __future__ import annotations
@@ -27,11 +34,11 @@ from pathlib import Path
 import pytorch_lightning as pl
 import torch
 
-from bsgan.callbacks.fidelity_probe import PROBE_COLUMNS, FidelityProbe
+from bsgan.callbacks.fidelity_probe import PROBE_COLUMNS, CollapseWatch, FidelityProbe
 from bsgan.callbacks.gan_progress import CSV_COLUMNS, GanProgress, sample_grid, truncate_curve
 from bsgan.config import GanConfig, Params, load_params
-from bsgan.data.tensors import load_class_images
-from bsgan.errors import InputDataError, ParamsError
+from bsgan.data.tensors import load_class_bytes, load_class_images
+from bsgan.errors import GeneratorCollapsed, InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.fingerprint import fingerprint, resume_or_reset
 from bsgan.io.json_file import read_json, write_json
@@ -47,8 +54,10 @@ from bsgan.layout import (
     repeat_dir,
     repeat_name,
 )
-from bsgan.metrics.features import real_train_features
+from bsgan.metrics.diversity import relative_diversity
+from bsgan.metrics.features import cached_features, real_train_features
 from bsgan.metrics.inception import InceptionFeatures
+from bsgan.metrics.prdc import prdc
 from bsgan.models.classifier.reference import reference_classifier
 from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.lightning_model import DCGAN
@@ -128,17 +137,56 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
                 shutil.copy(done / file, out / file)
     collapses = [read_json(done / TRAINING_RUN_FILE).get("collapse") for done in finished]
     shutil.rmtree(args.checkpoints / name)  # finished: the full checkpoints now live beside the generators
+    for repeat in range(params.gan.repeats):
+        attempts_file(args, label, source, repeat).unlink(missing_ok=True)
     for repeat, collapse in enumerate(collapses):  # said when it happened; said again where the run's end is read
         if collapse:
             log.warning("%s: finished, but %s", repeat_name(name, repeat), collapse)
     return args.models / name
 
 
+def attempts_file(args: argparse.Namespace, label: str, source: str, repeat: int) -> Path:
+    """Where the collapsed attempts of one repeat are remembered until its out is written."""
+    name = generator_name(label, source) + (f"-repeat{repeat}" if repeat else "")
+    return args.checkpoints / f"{name}.attempts.json"
+
+
 def train_repeat(params: Params, label: str, source: str, repeat: int, images: torch.Tensor,
                  args: argparse.Namespace, project: Path) -> Path:
-    """Train repeat ``repeat`` (seed ``gan.seed + repeat``) unless it finished before; its folder of outputs."""
-    config = params.gan.for_repeat(repeat)
-    params = params if repeat == 0 else params.model_copy(update={"gan": config})
+    """Train repeat ``repeat`` under the collapse policy (``gan.on_collapse``); its folder of outputs."""
+    policy = params.gan.on_collapse
+    record = attempts_file(args, label, source, repeat)
+    base = checkpoint_fingerprint(params.gan.for_repeat(repeat), label, source, images)
+    earlier = read_json(record) if record.exists() and not args.restart else {}
+    collapsed: list[dict] = (earlier.get("collapsed", []) if earlier.get("fingerprint") == base and policy != "warn"
+                             else [])
+    tries = params.gan.collapse_restarts + 1 if policy == "restart" else 1
+    name = repeat_name(generator_name(label, source), repeat)
+    for attempt in range(len(collapsed), tries):
+        if attempt:
+            log.warning("%s: attempt %d of %d with seed %d after a collapse", name, attempt + 1, tries,
+                        params.gan.for_repeat(repeat, attempt).seed)
+        done, collapse = train_attempt(params, label, source, repeat, attempt, images, args, project,
+                                       restart=args.restart and attempt == 0, earlier=collapsed)
+        if collapse is None or policy == "warn":
+            return done
+        collapsed.append({"attempt": attempt, "seed": params.gan.for_repeat(repeat, attempt).seed,
+                          "collapse": collapse})
+        write_json({"fingerprint": base, "collapsed": collapsed}, record)
+        if policy == "stop":
+            break
+    evidence = collapsed[-1]["collapse"]
+    raise GeneratorCollapsed(f"{name}: {evidence} (seed {collapsed[-1]['seed']}; gan.on_collapse: {policy}"
+                             + (f", {len(collapsed)} seeds tried" if policy == "restart" else "")
+                             + "; the generator was not written)")
+
+
+def train_attempt(params: Params, label: str, source: str, repeat: int, attempt: int, images: torch.Tensor,
+                  args: argparse.Namespace, project: Path, restart: bool,
+                  earlier: list[dict]) -> tuple[Path, str | None]:
+    """Train one attempt of a repeat unless it finished before: its folder of outputs and the collapse seen."""
+    config = params.gan.for_repeat(repeat, attempt)
+    params = params if config is params.gan else params.model_copy(update={"gan": config})
     name = repeat_name(generator_name(label, source), repeat)
     checkpoints = repeat_dir(args.checkpoints / generator_name(label, source), repeat)
     if repeat == 0:
@@ -147,16 +195,17 @@ def train_repeat(params: Params, label: str, source: str, repeat: int, images: t
         curve, probe_curve = (checkpoints / file for file in CURVE_FILES)
     start = starting_state(params, label, source, args, project, repeat)
     stamp = checkpoint_fingerprint(config, label, source, images, start)
-    resume = resume_or_reset(checkpoints, stamp, restart=args.restart, needs=LAST_CHECKPOINT)
+    resume = resume_or_reset(checkpoints, stamp, restart=restart, needs=LAST_CHECKPOINT)
     if resume and (checkpoints / FINISHED / TRAINING_RUN_FILE).exists():
         log.info("%s: finished earlier (seed %d)", name, config.seed)
-        return checkpoints / FINISHED
+        return checkpoints / FINISHED, read_json(checkpoints / FINISHED / TRAINING_RUN_FILE).get("collapse")
     if not resume:
         curve.unlink(missing_ok=True)
         probe_curve.unlink(missing_ok=True)
     run_file = checkpoints / "mlflow_run_id.txt"
     tags = {"stage": "train_gan", "class": label, "source": source, "seed": str(config.seed), "repeat": str(repeat),
-            "dvc_stage": f"train_gan_{source}@{label}", "cpu_threads": str(cpu_threads(config) or "gpu")}
+            "attempt": str(attempt), "dvc_stage": f"train_gan_{source}@{label}",
+            "cpu_threads": str(cpu_threads(config) or "gpu")}
     run_id = run_file.read_text().strip() if resume and run_file.exists() else None
     logger = mlflow_logger("gan", project, tags, name, run_id)
     run_file.write_text(logger.run_id or "")
@@ -167,6 +216,7 @@ def train_repeat(params: Params, label: str, source: str, repeat: int, images: t
     # The probe is built first: building it (GAN-test's reference classifier, cached or trained) must not move
     # the random state the networks start from, or watching a run would change the generator it trains.
     probe = [fidelity_probe(params, label, project, probe_curve)] if config.eval_every else []
+    watched = probe[0] if probe else None
     if not config.eval_every and not probe_curve.exists():  # a declared DVC output: present, if empty, when off
         probe_curve.parent.mkdir(parents=True, exist_ok=True)
         probe_curve.write_text(",".join(PROBE_COLUMNS) + "\n")
@@ -185,14 +235,22 @@ def train_repeat(params: Params, label: str, source: str, repeat: int, images: t
     log.info("%s: %d loops on %s", name, config.loops,
              f"the CPU, {cpu_threads(config)} thread(s)" if cpu_threads(config) else "the GPU")
     fit(model, config, checkpoints, resume=resume, logger=logger, callbacks=callbacks)
+    collapse = (watched.collapse.line() if watched and watched.collapse else None) or (
+        progress.collapse.line() if progress.collapse else None)
+    if collapse is not None:
+        logger.experiment.set_tag(logger.run_id, "collapse", collapse[:5000])
+        if config.on_collapse != "warn":
+            logger.finalize("failed")
+            return checkpoints, collapse
 
     with atomic_directory(checkpoints / FINISHED) as staging:
         save_generator(model.sampler, int(images.shape[-1]), config.generator_width, staging / GENERATOR_FILE)
         shutil.copy(checkpoints / LAST_CHECKPOINT, staging / CHECKPOINT_FILE)
         sample_grid(model).save(staging / "samples.png")
         record = {"experiment": "gan", "run_id": logger.run_id, "class": label, "source": source,
-                  "collapse": progress.collapse.line() if progress.collapse else None}
-        if repeat:  # repeat 0 writes what a single generator always wrote
+                  "collapse": collapse,
+                  "attempts": [*earlier, {"attempt": attempt, "seed": config.seed, "collapse": collapse}]}
+        if repeat or attempt:  # repeat 0's first attempt writes what a single generator always wrote
             record |= {"repeat": repeat, "seed": config.seed}
         write_json(record, staging / TRAINING_RUN_FILE)
         for kept, written in zip(CURVE_FILES, (curve, probe_curve), strict=True):
@@ -200,17 +258,26 @@ def train_repeat(params: Params, label: str, source: str, repeat: int, images: t
         logger.experiment.log_artifact(logger.run_id, str(staging / GENERATOR_FILE), artifact_path="model")
         logger.experiment.log_artifact(logger.run_id, str(staging / "samples.png"))
         logger.finalize("success")
-    return checkpoints / FINISHED
+    return checkpoints / FINISHED, collapse
 
 
 def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> FidelityProbe:
-    """FID/KID, GAN-test and precision/recall during training against the class's real train images."""
+    """FID/KID, GAN-test, precision/recall and diversity during training against the class's real train images,
+    each probe judged for a collapse against the real test split's row."""
     network = InceptionFeatures()
     config = params.gan
-    reference = reference_classifier(Layout(project).prepared, params.eval.reference, params.eval.seed,
-                                     config.device, Layout(project).reference_cache)
-    return FidelityProbe(network, real_train_features(network, label, Layout(project)), config.eval_every,
-                         config.eval_count, config.seed, curve, (reference, label), params.eval.prdc_k)
+    layout = Layout(project)
+    reference = reference_classifier(layout.prepared, params.eval.reference, params.eval.seed,
+                                     config.device, layout.reference_cache)
+    real = real_train_features(network, label, layout)
+    test_images, test_hashes = load_class_bytes(layout.prepared, label, "test")
+    test = cached_features(network, test_images, test_hashes, layout.feature_cache).double()
+    k = min(params.eval.prdc_k, len(test) - 1, len(real) - 1)
+    floor = {"gan_test": reference.gan_test(test_images, label), "coverage": prdc(real, test, k).coverage,
+             "diversity": relative_diversity(test, real)}
+    watch = CollapseWatch(floor, params.eval.verdict, stop=config.on_collapse != "warn")
+    return FidelityProbe(network, real, config.eval_every, config.eval_count, config.seed, curve, (reference, label),
+                         params.eval.prdc_k, watch)
 
 
 def run(args: argparse.Namespace) -> None:
