@@ -102,7 +102,12 @@ def test_restart_gives_up_after_gan_collapse_restarts_more_seeds(
 
     trained: list[int] = []
     train_loop = DCGAN.training_step
-    monkeypatch.setattr(DCGAN, "training_step", lambda self, *a: trained.append(self.config.seed) or train_loop(self, *a))
+
+    def noting_the_seed(self: DCGAN, *args: object) -> None:
+        trained.append(self.config.seed)
+        train_loop(self, *args)
+
+    monkeypatch.setattr(DCGAN, "training_step", noting_the_seed)
     write_params({"gan": {**PROBED, "on_collapse": "restart", "collapse_restarts": 2}, "eval": QUICK_JUDGE})
     assert train_rust() == 0
     assert set(trained) == {2}, "the seeds that collapsed before are remembered, not trained again"

@@ -25,11 +25,11 @@ import pytorch_lightning as pl
 import torch
 from pytorch_lightning.loggers import MLFlowLogger
 
+from bsgan.config.verdict import VerdictConfig
+from bsgan.metrics.diversity import relative_diversity
 from bsgan.metrics.features import extract
 from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.config.verdict import VerdictConfig
-from bsgan.metrics.diversity import relative_diversity
 from bsgan.metrics.prdc import PRDC_NAMES, prdc
 from bsgan.metrics.verdict import collapse_reasons
 from bsgan.models.classifier.reference import ReferenceClassifier

@@ -73,8 +73,8 @@ def _plus_minus(mean: float, std: float, scale: float, digits: int) -> str:
 def to_markdown(rows: list[dict[str, Any]]) -> str:
     """A readable table: KID in units of 10^-3 (its usual scale), mean ± std over the generated sets."""
     header = ("class", "images", "sets × size", "FID vs original", "KID×10³ vs original", "FID vs classical",
-              "KID×10³ vs classical", "GAN-test", "precision", "recall", "density", "coverage", "diversity", "near copies",
-              "verdict")
+              "KID×10³ vs classical", "GAN-test", "precision", "recall", "density", "coverage", "diversity",
+              "near copies", "verdict")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         share = row["near_copy_share"]
