@@ -37,6 +37,22 @@ def test_the_report_opens_from_disk_with_every_section_and_picture(finished_proj
         assert console_errors(browser) == []
 
 
+def test_the_generator_summary_fits_a_1280_px_window(finished_project: Path, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    with chrome(1280, 900) as browser:
+        browser.get((finished_project / "reports/index.html").as_uri())
+        table = next(t for t in browser.find_elements(By.TAG_NAME, "table") if t.text.startswith("generator verdict"))
+        assert browser.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", table), \
+            "no sideways scrolling"
+        assert table.rect["x"] + table.rect["width"] <= 1280
+        badges = table.find_elements(By.CSS_SELECTOR, "code.verdict")
+        assert len(badges) == 4 and {b.text for b in badges} <= {"usable", "weak", "collapsed"}
+        assert len(table.find_elements(By.CSS_SELECTOR, "img.thumbnail")) == 4 and broken_images(browser) == []
+        browser.execute_script("arguments[0].scrollIntoView()", table)
+        browser.save_screenshot(str(tmp_path / "generator_summary.png"))
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -43,6 +43,11 @@ def generated_project(root: Path, overrides: dict[str, Any] | None = None) -> Pa
                        root / "models/gan" / name / "training_run.json")
             label, source = name.split("-")
             assert main(["generate", "--class", label, "--source", source]) == 0
+    verdicts: dict[str, dict[str, Any]] = {}  # evaluate-gan's verdicts, as a task reads them (untrained: weak)
+    for name in GENERATORS:
+        label, source = name.split("-")
+        verdicts.setdefault(label, {})[source] = {"verdict": "weak", "verdict_reasons": ["a stand-in generator"]}
+    write_json(verdicts, root / "metrics/gan.json")
     return root
 
 

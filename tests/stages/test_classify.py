@@ -58,6 +58,42 @@ def test_each_task_trains_on_its_composition(project: Path) -> None:
                                 "rust-original": "training-rust-original"}
 
 
+def test_a_task_records_the_verdict_of_each_generator_it_learnt_from(project: Path) -> None:
+    assert results(project, "t2_original_gan")["generator_verdicts"] == {"pitting-original": "weak",
+                                                                         "rust-original": "weak"}
+    assert results(project, "t1_original")["generator_verdicts"] == {}, "no generator read, none judged"
+
+
+def test_a_task_refuses_a_collapsed_generator_unless_allowed(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    judged = json.loads((project / "metrics/gan.json").read_text())
+    judged["rust"]["original"] = {"verdict": "collapsed", "verdict_reasons": ["diversity 0.02 is 0.02x the real "
+                                                                              "test split's 1.00"]}
+    (project / "collapsed.json").write_text(json.dumps(judged))
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+    options = ["--gan-metrics", "collapsed.json", "--out", "refused", "--checkpoints", "refused-checkpoints"]
+
+    assert main(["classify", "--task", "t3_gan_only", *options]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.splitlines() == [error] and "generator rust-original collapsed (diversity 0.02" in error
+    assert "tasks.allow_collapsed" in error and not (project / "refused").exists()
+    assert main(["classify", "--task", "t4_original_classical", *options]) == 0, "a task without generators runs"
+
+    params = json.loads((project / "params.yaml").read_text())
+    params["tasks"]["allow_collapsed"] = True
+    (project / "allowed.yaml").write_text(json.dumps(params))
+    assert main(["classify", "--task", "t3_gan_only", "--params", "allowed.yaml", *options]) == 0
+    verdicts = json.loads((project / "refused/t3_gan_only/results.json").read_text())["generator_verdicts"]
+    assert verdicts == {"pitting-original": "weak", "rust-original": "collapsed"}
+    (project / "metrics/gan.json").rename(project / "gone.json")
+    try:
+        assert main(["classify", "--task", "t3_gan_only", "--params", "allowed.yaml", "--out", "x"]) == 2
+        assert "metrics/gan.json: not found; task t3_gan_only learns from generated images" in capsys.readouterr().err
+    finally:
+        (project / "gone.json").rename(project / "metrics/gan.json")
+
+
 def test_results_hold_every_seed_and_the_interval(project: Path) -> None:
     result = results(project, "t2_original_gan")
     assert [r["seed"] for r in result["repeats"]] == [0, 1]

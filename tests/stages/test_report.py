@@ -41,9 +41,10 @@ def parse(path: Path) -> Page:
 
 def test_the_markdown_report_has_every_section(finished_project: Path) -> None:
     report = (finished_project / "reports/report.md").read_text()
-    for heading in ("# bsgan report", "## Data", "## Generators", "### rust-classical", "## Classification tasks",
-                    "### Verdicts", "## Runs in MLflow"):
+    for heading in ("# bsgan report", "## Data", "## Generators", "## Classification tasks", "### Verdicts",
+                    "## Runs in MLflow"):
         assert f"\n{heading}\n" in f"\n{report}", heading
+    assert re.search(r"^### rust-classical `(usable|weak|collapsed)`$", report, flags=re.MULTILINE), "with its badge"
     assert "- **profile**: custom: " in report, "tiny settings are no shipped profile"
     assert "| classify | 6 |" in report and "| train-gan | 4 |" in report, "time per stage from the ledger"
     assert "| rust | real test split (floor) |" in report and "untrained generator" in report
@@ -52,6 +53,38 @@ def test_the_markdown_report_has_every_section(finished_project: Path) -> None:
     assert len(verdicts) == len(TASKS) - 1, "one verdict per task but the baseline"
     assert report.count("#/experiments/") >= 4 + 4 + 6, "training and evaluation of 4 generators, 6 task parents"
     assert "no answers scored yet" in report
+
+
+def test_the_generator_part_opens_with_every_verdict_at_a_glance(finished_project: Path) -> None:
+    report = (finished_project / "reports/report.md").read_text()
+    judged = json.loads((finished_project / "metrics/gan.json").read_text())
+    generators = report.split("## Generators\n")[1]
+    summary = [line for line in generators.split("The full table")[0].splitlines() if line.startswith("| ")]
+    assert summary[0].startswith("| generator | verdict | FID ÷ floor |")
+    rows = {line.split(" | ")[0].removeprefix("| "): line for line in summary[1:]}
+    assert list(rows) == ["pitting-original", "pitting-classical", "rust-original", "rust-classical"]
+    for name, line in rows.items():
+        label, source = name.split("-")
+        entry, floor = judged[label][source], judged[label]["real_test"]
+        assert f"| `{entry['verdict']}` |" in line
+        assert f"| {entry['fid_original'] / floor['fid_original']:.2f}x |" in line
+        assert f"| {entry['gan_test']:.2f} / {floor['gan_test']:.2f} |" in line
+        assert f"![thumbnail](figures/thumbnail_{name}.png)" in line
+    section = generators.split("### rust-original")[1].split("###")[0]
+    assert f"Verdict: {judged['rust']['original']['verdict']}: " in section, "the reasons beside the pictures"
+    page = (finished_project / "reports/index.html").read_text()
+    assert '<code class="verdict verdict-' in page, "each verdict a coloured badge"
+    assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="thumbnail" class="thumbnail"', page)
+
+
+def test_tasks_that_learnt_from_a_generator_not_judged_usable_are_marked(finished_project: Path) -> None:
+    report = (finished_project / "reports/report.md").read_text()
+    results = json.loads((finished_project / "models/classify/t3_gan_only/results.json").read_text())
+    assert set(results["generator_verdicts"]) == {"pitting-original", "rust-original"}
+    if set(results["generator_verdicts"].values()) != {"usable"}:
+        marked = next(line for line in report.splitlines() if line.startswith("- **3 GAN only** learnt from "))
+        assert all(f"{gen} (`{v}`)" in marked for gen, v in results["generator_verdicts"].items() if v != "usable")
+    assert "- **1 original** learnt from" not in report, "a task without generated images is never marked"
 
 
 def test_every_picture_of_the_markdown_exists(finished_project: Path) -> None:

@@ -29,7 +29,14 @@ td strong { background: #fff1a8; }
 li strong, p strong { background: none; }
 img { max-width: 100%; image-rendering: pixelated; vertical-align: top; }
 code { background: #f3f3f3; padding: 0 .2em; }
+code.verdict { font: bold 13px system-ui, sans-serif; padding: .1em .5em; border-radius: .8em; }
+code.verdict-usable { background: #d3f2d6; color: #14532d; }
+code.verdict-weak { background: #fdecc8; color: #7a4b00; }
+code.verdict-collapsed { background: #f9d0d0; color: #7f1d1d; }
+img.thumbnail { width: 120px; }
 """
+VERDICT_BADGES = ("usable", "weak", "collapsed")
+"""Inline code holding exactly one of these is drawn as a coloured verdict badge."""
 
 
 def slug(text: str) -> str:
@@ -46,13 +53,17 @@ def data_uri(path: Path) -> str:
 
 
 def _embed(tokens: list[Token], folder: Path) -> None:
-    """Give headings ids and replace every image's relative path by the image's bytes."""
+    """Give headings ids, verdicts their badge, and replace every image's relative path by the image's bytes."""
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             token.attrSet("id", slug(tokens[index + 1].content))
         for child in token.children or []:
             if child.type == "image":
                 child.attrSet("src", data_uri(folder / str(child.attrGet("src"))))
+                if child.content == "thumbnail":
+                    child.attrSet("class", "thumbnail")
+            elif child.type == "code_inline" and child.content in VERDICT_BADGES:
+                child.attrSet("class", f"verdict verdict-{child.content}")
 
 
 def to_html(markdown: str, folder: Path, title: str) -> str:

@@ -112,6 +112,10 @@ class GeneratorPictures:
     """The expert test's result line, when someone's answers were scored."""
     collapse: str | None = None
     """Why the run's images are suspect, when its loss curve shows a collapse."""
+    verdict: str | None = None
+    """evaluate-gan's verdict (usable, weak, collapsed) and its reasons."""
+    thumbnail: str | None = None
+    """A few of its generated images, for the summary table."""
 
 
 def generator_section(pictures: GeneratorPictures) -> str:
@@ -120,7 +124,9 @@ def generator_section(pictures: GeneratorPictures) -> str:
               f"Blinded expert test: no answers scored yet. Open [the sheet]({pictures.turing_sheet}), then "
               f"`bsgan turing-test --score <answers.json>`.")
     warning = f"**Warning: {pictures.collapse}.**\n\n" if pictures.collapse else ""
-    return (f"### {pictures.name}\n\n{warning}"
+    badge = f" `{pictures.verdict.split(':')[0]}`" if pictures.verdict else ""
+    reasons = f"Verdict: {pictures.verdict}.\n\n" if pictures.verdict and ":" in pictures.verdict else ""
+    return (f"### {pictures.name}{badge}\n\n{warning}{reasons}"
             f"| real train images | generated images |\n|---|---|\n"
             f"| ![real]({pictures.real_sheet}) | ![generated]({pictures.generated_sheet}) |\n\n"
             f"![training curves]({pictures.training})\n\n"
@@ -134,10 +140,50 @@ def generator_section(pictures: GeneratorPictures) -> str:
             f"{expert}\n")
 
 
-def gan_section(fidelity_table: str, generators: list[GeneratorPictures]) -> str:
-    return ("## Generators\n\n"
-            "FID and KID (× 10³) against the original train images and the classical set, mean ± std over the "
-            "generated sets. The real test split is the floor (what unseen real images score); the untrained "
+def _against(value: float | None, floor: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}" + (f" / {floor:.2f}" if floor is not None else "")
+
+
+def generator_summary(judged: Mapping[str, Mapping[str, Any]], generators: list[GeneratorPictures]) -> str:
+    """One row per generator: its verdict, each judged metric beside the real test split's (the floor), a sample."""
+    thumbnails = {g.name: g.thumbnail for g in generators}
+    rows = []
+    for label, kinds in judged.items():
+        floor = kinds["real_test"]
+        for source, row in kinds.items():
+            if "verdict" not in row:
+                continue
+            name = f"{label}-{source}"
+            thumbnail = thumbnails.get(name)
+            rows.append([name, f"`{row['verdict']}`", f"{row['fid_original'] / floor['fid_original']:.2f}x",
+                         f"{1000 * row['kid_original']:.0f} / {1000 * floor['kid_original']:.0f}",
+                         *(_against(row.get(metric), floor.get(metric))
+                           for metric in ("gan_test", "precision", "coverage", "diversity")),
+                         f"![thumbnail]({thumbnail})" if thumbnail else ""])
+    return ("Each generator at a glance: FID as a multiple of the floor (the real test split against the real train "
+            "split), then KID × 10³, GAN-test, precision, coverage and diversity, each beside the floor's value. "
+            "The verdict's bounds are `eval.verdict` in params.yaml; a task refuses a `collapsed` generator.\n\n"
+            + _table(["generator", "verdict", "FID ÷ floor", "KID×10³ / floor", "GAN-test / floor",
+                      "precision / floor", "coverage / floor", "diversity / floor", "generated"], rows) + "\n")
+
+
+def weak_generator_note(titles: Mapping[str, str], generator_verdicts: Mapping[str, Mapping[str, str]]) -> str:
+    """Which tasks learnt from a generator that was not judged usable (their numbers inherit its flaws)."""
+    marked = [f"- **{titles[task]}** learnt from " + ", ".join(f"{gen} (`{verdict}`)" for gen, verdict in found.items())
+              for task, verdicts in generator_verdicts.items()
+              if (found := {gen: v for gen, v in verdicts.items() if v != "usable"})]
+    if not marked:
+        return ""
+    return ("Tasks that learnt from generated images that were not judged usable: read their numbers as findings "
+            "about these generators, not about GAN enlargement in general.\n\n" + "\n".join(marked) + "\n")
+
+
+def gan_section(fidelity_table: str, generators: list[GeneratorPictures],
+                judged: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    summary = generator_summary(judged, generators) if judged else ""
+    return ("## Generators\n\n" + summary +
+            "\nThe full table: FID and KID (× 10³) against the original train images and the classical set, mean ± std "
+            "over the generated sets. The real test split is the floor (what unseen real images score); the untrained "
             "generator is where training starts. Near copies: generated images closer to a train image than "
             "almost every real test image is.\n\n"
             f"{fidelity_table}\n" + "\n".join(generator_section(g) for g in generators))

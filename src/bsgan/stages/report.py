@@ -21,7 +21,14 @@ from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+import torch
+from PIL import Image
+from torchvision.transforms.v2.functional import pil_to_tensor, to_pil_image
+from torchvision.utils import make_grid
+
 from bsgan.config import Params, load_params
+from bsgan.data.images import open_rgb
+from bsgan.data.prepared import read_image_set
 from bsgan.io.atomic import atomic_directory, atomic_text
 from bsgan.io.json_file import read_json
 from bsgan.layout import TRAINING_RUN_FILE, generator_name
@@ -44,6 +51,7 @@ from bsgan.report.sections import (
     leak_section,
     tasks_section,
     tracking_section,
+    weak_generator_note,
 )
 from bsgan.report.verdict import caveat, verdicts
 from bsgan.stage_times import pipeline_times
@@ -97,12 +105,29 @@ def turing_score(name: str) -> str | None:
     return Score(**read_json(path)).line() if path.exists() else None
 
 
-def generator_pictures(params: Params, out: Path, figures: Path) -> list[GeneratorPictures]:
-    """Draw each generator's training figure into ``figures``; collect the paths of its other pictures."""
+THUMBNAIL_IMAGES = 8
+"""Generated images in each generator's thumbnail (the first of its set, as generate wrote them)."""
+
+
+def thumbnail(folder: Path, label: str) -> Image.Image:
+    """The first :data:`THUMBNAIL_IMAGES` generated images of a set as a 4-column grid."""
+    paths = [path for row, path in read_image_set(folder, "train") if row.label == label][:THUMBNAIL_IMAGES]
+    images = torch.stack([pil_to_tensor(open_rgb(path)) for path in paths])
+    return to_pil_image(make_grid(images, nrow=4, padding=1, pad_value=255))
+
+
+def generator_pictures(params: Params, out: Path, figures: Path,
+                       judged: dict[str, Any] | None = None) -> list[GeneratorPictures]:
+    """Draw each generator's training figure and thumbnail into ``figures``; collect the paths of its other
+    pictures and its verdict."""
     pictures = []
     for label in params.gan.classes:
         for source in params.gan.sources:
             name = generator_name(label, source)
+            thumbnail(Path("data/generated") / name, label).save(figures / f"thumbnail_{name}.png")
+            entry = (judged or {}).get(label, {}).get(source, {})
+            verdict = ": ".join([entry["verdict"], "; ".join(entry.get("verdict_reasons", []))]) \
+                if entry.get("verdict_reasons") else entry.get("verdict")
             losses = read_columns(Path("plots/gan") / f"{name}.csv")
             probes = read_columns(Path("plots/gan_fidelity") / f"{name}.csv")
             training_figure(losses, probes, f"{name}: training").save(figures / f"training_{name}.png")
@@ -115,7 +140,8 @@ def generator_pictures(params: Params, out: Path, figures: Path) -> list[Generat
                 **{key: relative(evaluation / f"{key}.png", out) for key in
                    ("tsne_equal", "tsne_all", "interpolation", "nearest_pairs", "nearest_distances")},
                 turing_sheet=relative(evaluation / "turing.html", out), turing_score=turing_score(name),
-                collapse=collapse.line() if (collapse := find_collapse(losses)) else None))
+                collapse=collapse.line() if (collapse := find_collapse(losses)) else None,
+                verdict=verdict, thumbnail=f"{FIGURES}/thumbnail_{name}.png"))
     return pictures
 
 
@@ -173,16 +199,18 @@ def run(args: argparse.Namespace) -> None:
                    datetime.now().astimezone().isoformat(timespec="seconds"), per_stage, missing)
     ui = base_url()
     links, compare = run_links(project, params, results, out, ui)
+    judged = read_json(Path("metrics/gan.json"))
     with atomic_directory(out / FIGURES) as figures:
-        generators = generator_pictures(params, out, figures)
+        generators = generator_pictures(params, out, figures, judged)
         markdown = "\n".join([
             header(facts),
             data_section(counts, augmented, sheets),
             leak_section(counts["leaks"], leak_pairs(), relative(Path("data/prepared/leaks/closest_pairs.png"), out)),
-            gan_section(fidelity_markdown(table_rows(read_json(Path("metrics/gan.json")))), generators),
+            gan_section(fidelity_markdown(table_rows(judged)), generators, judged),
             tasks_section(comparison, titles, {t: r["composition"] for t, r in results.items()}, classes, baseline,
                           tasks_markdown(comparison, titles, classes, confidence),
                           verdicts(comparison, titles, classes, baseline, confidence), caveat(comparison, classes)),
+            weak_generator_note(titles, {t: r.get("generator_verdicts", {}) for t, r in results.items()}),
             tracking_section(links, "bsgan ui", experiments_url(ui), compare),
         ])
         # the Markdown points at the figures' final folder; the page embeds them from the staging one
