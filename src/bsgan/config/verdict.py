@@ -19,9 +19,10 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 class VerdictConfig(Section):
     """Collapse bounds (any one met: ``collapsed``) and usable bounds (all met: ``usable``; else ``weak``)."""
 
-    collapsed_diversity: Fraction = 0.5
+    collapsed_diversity: Fraction = 0.45
     """Mean feature distance between generated images below this x the real test split's: the same few images
-    for every latent (a real split scores ~1, nine tenths of one image repeated ~0.2)."""
+    for every latent (one image repeated scores 0; a healthy rust-original of the CPU default rose from 0.62x at
+    loop 100 to 0.83x at loop 900)."""
     collapsed_coverage: Fraction = 0.1
     """Coverage below this x the real test split's: the images miss nearly every real image (collapsed runs
     measured 0.00-0.02 against the floor's 0.79-0.88; healthy CPU defaults 0.31-0.41)."""
@@ -39,8 +40,8 @@ class VerdictConfig(Section):
     """Precision at least this x the real test split's: most images look like some real image."""
     usable_coverage: Fraction = 0.4
     """Coverage at least this x the real test split's: the images reach a good part of the real variety."""
-    usable_diversity: Fraction = 0.8
-    """Diversity at least this x the real test split's."""
+    usable_diversity: Fraction = 0.7
+    """Diversity at least this x the real test split's (generated sets are less varied than real ones)."""
 
     @model_validator(mode="after")
     def _usable_above_collapsed(self) -> VerdictConfig:
