@@ -87,7 +87,7 @@ def to_markdown(rows: list[dict[str, Any]], machine: str) -> str:
                      f"{row['coverage']:.2f} | {row['diversity']:.2f} | {row['fid']:.1f} | "
                      f"{'yes' if row['collapse'] else 'no'} | {row['seconds']:.0f} |")
     collapsed = sum(bool(row["collapse"]) for row in rows)
-    by = {}
+    by: dict[str, list[float]] = {}
     for row in rows:
         by.setdefault(row["generator"], []).append(row["gan_test"])
     spread = "; ".join(f"{gen} GAN-test {min(v):.2f}-{max(v):.2f}" for gen, v in sorted(by.items()))
@@ -103,7 +103,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/collapse_seeds")
     args = parser.parse_args()
     threads = torch.get_num_threads()
-    machine = f"{cpu_model()}, {threads} thread(s), commit {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, cwd=ROOT, check=False).stdout.strip()}"
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT,
+                            check=False).stdout.strip()
+    machine = f"{cpu_model()}, {threads} thread(s), commit {commit}"
     stem = args.out / f"{cpu_model().split()[0].lower()}-{threads}t"
     args.out.mkdir(parents=True, exist_ok=True)
     rows = json.loads(stem.with_suffix(".json").read_text())["rows"] if stem.with_suffix(".json").exists() else []

@@ -14,7 +14,8 @@ def entry(fid: float, kid: float, std: float = 0.0, **extra: float) -> dict[str,
             "kid_classical": kid * 2, "kid_classical_std": 0.0, **extra}
 
 
-RESULTS = {"pitting": {"original": entry(226.04, 0.14031, 2.3, gan_test=0.466, near_copy_share=0.001),
+RESULTS = {"pitting": {"original": entry(226.04, 0.14031, 2.3, gan_test=0.466, near_copy_share=0.001)
+                       | {"verdict": "weak"},
                        "real_test": entry(154.9, 0.0004),
                        "untrained": entry(433.9, 0.4801)}}
 
@@ -35,7 +36,8 @@ def test_markdown_scales_kid_by_a_thousand_and_shows_the_spread_only_where_there
     # 226.04 ± 2.3; KID 0.14031 ± 0.0023 -> 140.3 ± 2.3; GAN-test to two places; near copies as a percentage
     assert generator.startswith("| pitting | GAN (original) | 5 × 100 | 226.0 ± 2.3 | 140.3 ± 2.3 | 236.0 ± 2.3 "
                                 "| 280.6 |")
-    assert "| 0.47 |" in generator and generator.endswith("| 0.1% |")
+    assert "| 0.47 |" in generator and generator.endswith("| 0.1% | weak |"), "the verdict last"
+    assert floor.endswith("|  |  |"), "the yardsticks have no verdict"
 
 
 def test_csv_has_a_row_per_table_row_and_every_column() -> None:

@@ -39,7 +39,7 @@ def test_missing_one_usable_bound_is_weak_and_says_which() -> None:
 
 
 @pytest.mark.parametrize(("change", "evidence"), [
-    ({"diversity": 0.2}, "diversity 0.20 is 0.20x the real test split's 1.00 (collapsed below 0.5x)"),
+    ({"diversity": 0.2}, "diversity 0.20 is 0.20x the real test split's 1.00 (collapsed below 0.45x)"),
     ({"coverage": 0.02}, "coverage 0.02 is 0.02x the real test split's 0.80 (collapsed below 0.1x)"),
     ({"gan_test": 0.03}, "gan_test 0.03 is 0.03x the real test split's 0.90 (collapsed below 0.35x)"),
     ({"fid_original": 329.4}, "FID 329.4 is 0.60 of the way from the floor 150.0 to an untrained generator's 450.0"),

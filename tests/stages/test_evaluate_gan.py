@@ -57,8 +57,24 @@ def test_writes_the_fidelity_table_with_its_yardsticks(project: Path) -> None:
 
     table = (project / "reports/gan/fidelity.md").read_text()
     assert "| rust | real test split (floor) | 1 × 2 |" in table and "GAN (classical)" in table
-    assert "| GAN-test | precision | recall | density | coverage |" in table
+    assert "| GAN-test | precision | recall | density | coverage | diversity |" in table
     assert len((project / "reports/gan/fidelity.csv").read_text().splitlines()) == 1 + 2 * 4
+
+
+def test_every_generator_gets_a_verdict_with_its_evidence(project: Path) -> None:
+    """The stand-in generators are untrained: each is called collapsed, and the reasons say against what."""
+    metrics = json.loads((project / "metrics/gan.json").read_text())
+    for label, kinds in metrics.items():
+        assert "verdict" not in kinds["real_test"] and "verdict" not in kinds["untrained"], "yardsticks are not judged"
+        for source in ("original", "classical"):
+            assert kinds[source]["verdict"] == "collapsed", f"{label}-{source}"
+            assert any("the real test split's" in reason for reason in kinds[source]["verdict_reasons"])
+        for kind in kinds.values():
+            assert 0 < kind["diversity"] < 2
+    assert "| diversity | near copies | verdict |" in (project / "reports/gan/fidelity.md").read_text()
+    mlflow.set_tracking_uri(f"sqlite:///{project / 'mlflow.db'}")
+    runs = mlflow.search_runs(experiment_names=["gan-eval"], output_format="list")
+    assert {run.data.tags["verdict"] for run in runs} == {"collapsed"}
 
 
 def test_draws_the_pictures_of_every_generator(project: Path) -> None:
