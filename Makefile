@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test lint bench install clean-venv
+.PHONY: repro test lint docs bench install clean-venv
 
 repro: $(STAMP)  ## run the whole DVC pipeline (dvc repro)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
@@ -15,6 +15,10 @@ test: $(STAMP)  ## run the test suite
 
 lint: $(STAMP)  ## ruff over the code base
 	$(BIN)/ruff check .
+
+docs: $(STAMP)  ## the docs site into site/; fails on a broken link, a missing page or a stale results page
+	$(BIN)/python docs/make_results_page.py --check
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 bench: $(STAMP)  ## the benchmark suite: every speed ratio side by side, into bench/results/<device>.{md,json}
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

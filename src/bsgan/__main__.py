@@ -1,5 +1,5 @@
 import sys
 
-from bsgan.cli import main
+from bsgan.entry import main
 
 sys.exit(main())

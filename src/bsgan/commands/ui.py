@@ -20,13 +20,22 @@ import urllib.request
 from pathlib import Path
 
 from bsgan.errors import BsganError
-from bsgan.tracking import artifact_location, tracking_uri
 from bsgan.tracking_links import DEFAULT_PORT, HOST, base_url, experiments_url
-from bsgan.tune.storage import exists as study_storage
 
 log = logging.getLogger(__name__)
 DASHBOARD_PORT = 8080
 START_TIMEOUT_S = 120
+
+
+def tracking_uri(project: Path) -> str:
+    """:func:`bsgan.tracking.tracking_uri`, which this module cannot import: that module loads Lightning
+    (``tests/commands/test_ui.py`` checks the two agree)."""
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{(project / 'mlflow.db').resolve()}"
+
+
+def artifact_location(project: Path) -> str | None:
+    """:func:`bsgan.tracking.artifact_location`, likewise."""
+    return None if os.environ.get("MLFLOW_TRACKING_URI") else (project / "mlruns").resolve().as_uri()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,10 +58,10 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout_s: float =
     raise BsganError(f"{url} did not answer within {timeout_s:.0f} s")
 
 
-def start(command: list[str]) -> subprocess.Popen:
+def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     """A server in its own process group, so stopping it stops its workers too; its log goes to stderr,
     leaving stdout to the addresses."""
-    return subprocess.Popen(command, start_new_session=True, stdout=sys.stderr)
+    return subprocess.Popen(command, start_new_session=True, stdout=sys.stderr, env=env)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -65,10 +74,17 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def mlflow_command(project: Path, host: str, port: int) -> list[str]:
+    """One uvicorn worker: MLflow's default of four (and its job consumers, see ``mlflow_env``) took 4.8 GiB
+    in 13 processes and 22 s to answer on 2 cores, for one local reader."""
     command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", tracking_uri(project),
-               "--host", host, "--port", str(port)]
+               "--host", host, "--port", str(port), "--workers", "1"]
     artifacts = artifact_location(project)
     return command + (["--default-artifact-root", artifacts] if artifacts else [])
+
+
+def mlflow_env() -> dict[str, str]:
+    """No job execution: it starts huey consumers for GenAI jobs (scorers, trace roll-ups) bsgan never runs."""
+    return {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
 
 
 def dashboard_command(storage: str, host: str, port: int) -> list[str] | None:
@@ -88,10 +104,12 @@ def run(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the servers in `finally` on a plain kill too
     servers = []
     try:
-        servers.append(start(mlflow_command(project, args.host, args.port)))
+        servers.append(start(mlflow_command(project, args.host, args.port), mlflow_env()))
         url = base_url(args.host, args.port)
         wait_until_answering(url, servers[-1])
         print(f"MLflow UI: {url}  (experiments: {experiments_url(url)})", flush=True)
+        from bsgan.tune.storage import exists as study_storage  # optuna: only once the UI answers
+
         storage = study_storage(project)
         if storage is not None and (command := dashboard_command(storage, args.host, args.dashboard_port)):
             servers.append(start(command))
@@ -103,3 +121,23 @@ def run(args: argparse.Namespace) -> None:
     finally:
         for server in servers:
             stop(server)
+
+
+def main(argv: list[str]) -> int:
+    """``bsgan ui`` without :mod:`bsgan.cli` (see :mod:`bsgan.entry`): the same options and error lines."""
+    parser = argparse.ArgumentParser(prog="bsgan ui", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"), help="params file (default: %(default)s)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--threads", type=int, metavar="N", help="accepted for symmetry; the servers use one each")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="bsgan ui: %(message)s")
+    try:
+        run(args)
+    except BsganError as exc:
+        print(f"bsgan ui: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

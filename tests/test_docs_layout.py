@@ -1,4 +1,4 @@
-"""The README's layout block names every module of ``src/bsgan`` and nothing that is not there."""
+"""The layout block of the docs' development page names every module of ``src/bsgan`` and nothing that is not there."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ def expand(token: str) -> list[str]:
             for name in expand(token[: match.start()] + part + token[match.end():])]
 
 
-def readme_tree() -> dict[str, set[str]]:
-    """``{"src/bsgan": {...}, "bench": {...}}``: the files the README's layout block lists under each root."""
-    text = (ROOT / "README.md").read_text()
+def layout_tree() -> dict[str, set[str]]:
+    """``{"src/bsgan": {...}, "bench": {...}}``: the files the layout block lists under each root."""
+    text = (ROOT / "docs/development.md").read_text()
     block = text[text.index("```\nsrc/bsgan/\n") + 4:]
     block = block[: block.index("```")]
     listed: dict[str, set[str]] = {"src/bsgan": set(), "bench": set()}
@@ -50,20 +50,20 @@ def is_marker(path: Path) -> bool:
 
 
 def test_the_layout_block_lists_exactly_the_package_modules() -> None:
-    listed = readme_tree()["src/bsgan"]
+    listed = layout_tree()["src/bsgan"]
     present = {path.relative_to(PACKAGE).as_posix() for pattern in ("**/*.py", "**/*.yaml")
                for path in PACKAGE.glob(pattern) if not is_marker(path) and path.name != "__main__.py"}
     present -= {name for name in present if name.endswith("__init__.py") and name not in listed}
-    assert sorted(listed - present) == [], "the README lists modules that do not exist"
+    assert sorted(listed - present) == [], "docs/development.md lists modules that do not exist"
     missing = sorted(name for name in present - listed if not name.endswith("__init__.py"))
-    assert missing == [], "modules missing from the README's layout block"
+    assert missing == [], "modules missing from the layout block of docs/development.md"
 
 
 def test_the_layout_block_lists_exactly_the_bench_scripts() -> None:
-    assert readme_tree()["bench"] == {path.name for path in (ROOT / "bench").glob("*.py")}
+    assert layout_tree()["bench"] == {path.name for path in (ROOT / "bench").glob("*.py")}
 
 
 def test_the_block_parser_expands_braces_and_follows_packages() -> None:
     assert expand("sources/{synthetic,labelme}.py") == ["sources/synthetic.py", "sources/labelme.py"]
-    tree = readme_tree()["src/bsgan"]
+    tree = layout_tree()["src/bsgan"]
     assert {"cli.py", "config/params.py", "models/dcgan/torch_model.py", "data/sources/folder.py"} <= tree
