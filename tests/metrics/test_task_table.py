@@ -74,14 +74,14 @@ def test_the_verdict_takes_the_wider_interval_and_the_larger_p() -> None:
     assert row["verdict_p"] == pytest.approx(max(row["p_value"], row["bootstrap_p"]))
 
 
-def test_the_markdown_shows_mean_plus_half_width_and_the_relative_change() -> None:
+def test_the_markdown_shows_mean_plus_half_width_and_the_change_in_points() -> None:
     comparison = compare_tasks(RESULTS, "t1", resamples=200, seed=0)
     table = to_markdown(comparison, {"t1": "1 original", "t2": "2 more"}, CLASSES, 0.95)
     t2 = RESULTS["t2"]["summary"]["macro_f1"]
     half = (t2["ci_high"] - t2["ci_low"]) / 2
     assert f"{t2['mean']:.3f} ± {half:.3f}" in table
-    change = comparison["t2"]["macro_f1"]["change"]
-    assert f"{100 * change:+.1f}% (p={comparison['t2']['macro_f1']['p_value']:.3f})" in table
+    points = 100 * (t2["mean"] - RESULTS["t1"]["summary"]["macro_f1"]["mean"])
+    assert f"{points:+.1f} points (p={comparison['t2']['macro_f1']['p_value']:.3f})" in table
     assert "| 1 original |" in table and "baseline" in table
 
 

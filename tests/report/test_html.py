@@ -36,3 +36,12 @@ def test_a_missing_picture_names_the_file(tmp_path: Path) -> None:
 def test_slug() -> None:
     assert slug("Runs in MLflow") == "runs-in-mlflow"
     assert slug("t-SNE, equal counts") == "t-sne-equal-counts"
+
+
+def test_significant_gains_and_losses_get_their_own_colour_and_verdicts_a_badge(tmp_path: Path) -> None:
+    markdown = ("| task | macro F1 |\n|---|---|\n| 2 | **+2.3 points (p=0.010)** |\n"
+                "| 3 | **-29.1 points (p<0.001)** |\n| 4 | +1.0 points (p=0.400) |\n\n### rust-original `collapsed`\n")
+    page = to_html(markdown, tmp_path, "t")
+    assert '<strong class="gain">+2.3 points' in page and '<strong class="loss">-29.1 points' in page
+    assert "<td>+1.0 points (p=0.400)</td>" in page, "a change within noise is not highlighted"
+    assert '<code class="verdict verdict-collapsed">collapsed</code>' in page

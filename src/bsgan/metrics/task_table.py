@@ -122,13 +122,14 @@ def _interval(row: dict[str, Any]) -> str:
 def _change(row: dict[str, Any]) -> str:
     if row["p_value"] is None:
         return "baseline"
-    change = "–" if math.isnan(row["change"]) else f"{100 * row['change']:+.1f}%"
+    change = "–" if math.isnan(row["difference"]) else f"{100 * row['difference']:+.1f} points"
     cell = f"{change} ({p_text(row['p_value'])})"
     return f"**{cell}**" if row["p_value"] < SIGNIFICANCE else cell
 
 
 def to_markdown(comparison: Comparison, titles: dict[str, str], classes: list[str], confidence: float) -> str:
-    """Both tables; cells are mean ± half-width of the interval, and relative change (paired t-test p)."""
+    """Both tables; cells are mean ± half-width of the interval, and the change in points (paired t-test p), the
+    unit of the verdicts (the relative change stays in the metrics as ``change``)."""
     columns = _columns(classes)
     header = "| task | " + " | ".join(h for _, h in columns) + " |\n|---|" + "---|" * len(columns) + "\n"
     n = next(iter(next(iter(comparison.values())).values()))["n"]

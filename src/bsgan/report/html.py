@@ -26,6 +26,8 @@ th, td { border: 1px solid #ccc; padding: .25em .55em; text-align: right; vertic
 th { text-align: left; background: #f6f6f6; }
 td:first-child { text-align: left; }
 td strong { background: #fff1a8; }
+td strong.gain { background: #d3f2d6; color: #14532d; }
+td strong.loss { background: #f9d0d0; color: #7f1d1d; }
 li strong, p strong { background: none; }
 img { max-width: 100%; image-rendering: pixelated; vertical-align: top; }
 code { background: #f3f3f3; padding: 0 .2em; }
@@ -57,7 +59,12 @@ def _embed(tokens: list[Token], folder: Path) -> None:
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             token.attrSet("id", slug(tokens[index + 1].content))
-        for child in token.children or []:
+        children = token.children or []
+        for position, child in enumerate(children):
+            if child.type == "strong_open" and position + 1 < len(children):  # a significant change: its sign
+                sign = children[position + 1].content[:1]
+                if sign in "+-−" and sign:
+                    child.attrSet("class", "gain" if sign == "+" else "loss")
             if child.type == "image":
                 child.attrSet("src", data_uri(folder / str(child.attrGet("src"))))
                 if child.content == "thumbnail":
