@@ -25,6 +25,8 @@ table { border-collapse: collapse; margin: .8em 0; display: block; overflow-x: a
 th, td { border: 1px solid #ccc; padding: .25em .55em; text-align: right; vertical-align: top; white-space: nowrap; }
 th { text-align: left; background: #f6f6f6; }
 td:first-child { text-align: left; }
+td:first-child, th:first-child { position: sticky; left: 0; background: #fff; }  /* names stay when scrolled */
+th:first-child { background: #f6f6f6; }
 td strong { background: #fff1a8; }
 td strong.gain { background: #d3f2d6; color: #14532d; }
 td strong.loss { background: #f9d0d0; color: #7f1d1d; }
