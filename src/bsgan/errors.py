@@ -15,3 +15,7 @@ class ParamsError(BsganError):
 
 class InputDataError(BsganError):
     """An input file or folder is missing, unreadable or not in the expected format."""
+
+
+class OutputError(BsganError):
+    """bsgan refuses to write an output there (it would lose the user's files), or the OS refused the write."""

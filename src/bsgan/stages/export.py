@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> None:
     result = read_json(args.models / task / RESULTS_FILE)
     images, counts = real_test_split(args.prepared, ensemble.info.classes)
     scores = read_json(args.metrics_in) if args.metrics_in.exists() else {}
-    with atomic_directory(args.out) as staging:
+    with atomic_directory(args.out, inputs=[args.models, args.prepared]) as staging:
         onnx_file = staging / "classifier.onnx"
         export_onnx(ensemble, onnx_file)
         worst = parity(ensemble, onnx_file, images)
