@@ -12,6 +12,7 @@ import importlib.util
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +48,16 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout_s: float =
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.5)
     raise BsganError(f"{url} did not answer within {timeout_s:.0f} s")
+
+
+def check_port_free(host: str, port: int, option: str) -> None:
+    """Refuse a port another program holds: its answers would pass for our server's."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise BsganError(f"{option} {port}: {host}:{port} is already in use by another program ({exc.strerror}); "
+                             f"give a free {option}") from None
 
 
 def start(command: list[str]) -> subprocess.Popen:
@@ -86,20 +97,24 @@ def run(args: argparse.Namespace) -> None:
         print(f"MLflow UI: {uri} (the tracking server of MLFLOW_TRACKING_URI)", flush=True)
         return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the servers in `finally` on a plain kill too
+    check_port_free(args.host, args.port, "--port")
+    storage = study_storage(project)
+    if storage is not None:
+        check_port_free(args.host, args.dashboard_port, "--dashboard-port")
     servers = []
     try:
         servers.append(start(mlflow_command(project, args.host, args.port)))
         url = base_url(args.host, args.port)
         wait_until_answering(url, servers[-1])
         print(f"MLflow UI: {url}  (experiments: {experiments_url(url)})", flush=True)
-        storage = study_storage(project)
         if storage is not None and (command := dashboard_command(storage, args.host, args.dashboard_port)):
             servers.append(start(command))
             dashboard = base_url(args.host, args.dashboard_port)
             wait_until_answering(dashboard, servers[-1])
             print(f"optuna-dashboard: {dashboard}", flush=True)
         print("Ctrl-C stops the servers.", flush=True)
-        servers[0].wait()
+        if servers[0].wait():
+            raise BsganError(f"the MLflow UI at {url} stopped with exit code {servers[0].returncode}")
     finally:
         for server in servers:
             stop(server)
