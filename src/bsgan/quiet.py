@@ -15,6 +15,7 @@ _DROPPED_PREFIXES = (
     "💡 Tip",  # Lightning's product adverts
     "GPU available:", "TPU available:", "HPU available:", "IPU available:",  # Lightning's hardware roll call
     "`Trainer.fit` stopped:",  # a finished training, said by the stage itself
+    "\nDetected KeyboardInterrupt",  # Ctrl-C: bsgan's CLI says "interrupted" itself
     "Experiment with name ",  # "... not found. Creating it.": the first run of a project, at WARNING
 )
 

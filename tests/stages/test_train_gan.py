@@ -264,3 +264,14 @@ def test_ddp_over_two_processes_writes_each_output_once(write_params: Callable[.
     [run] = mlflow.search_runs(experiment_names=["gan"], output_format="list")
     assert run.info.status == "FINISHED" and run.data.params["gan.devices"] == "2"
     assert len(mlflow.MlflowClient().get_metric_history(run.info.run_id, "d_loss")) == 2
+
+
+def test_ctrl_c_in_training_exits_130_with_bsgans_line(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    def pressed(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(DCGAN, "training_step", pressed)
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 130
+    assert "bsgan train-gan: interrupted; previous outputs are unchanged" in capsys.readouterr().err
+    assert not (project / "models/gan/rust-original").exists()
