@@ -143,3 +143,11 @@ def test_gan_sources_must_cover_every_generated_set_a_task_reads() -> None:
     with pytest.raises(ParamsError, match=r"^params.yaml: gan: classical_from_original fine-tunes from the original"):
         parse_params({"gan": {"sources": ["classical"], "classical_from_original": True},
                       "tasks": REAL_ONLY_TASKS})
+
+
+def test_a_nan_learning_rate_is_called_not_a_number(tmp_path: Path) -> None:
+    path = tmp_path / "params.yaml"
+    path.write_text("classify:\n  lr: .nan\n")
+    with pytest.raises(ParamsError, match="classify.lr") as raised:
+        load_params(path)
+    assert "finite" in str(raised.value) and "1" not in str(raised.value).split("classify.lr")[1][:40]

@@ -22,6 +22,7 @@ includes its start-up; later calls in the same process (tests) time themselves."
 from bsgan import __version__  # noqa: E402
 from bsgan.commands import compare, predict, profile, tune, turing_test, ui  # noqa: E402
 from bsgan.errors import BsganError, ParamsError  # noqa: E402
+from bsgan.io.output_rule import os_failure  # noqa: E402
 from bsgan.quiet import quiet_third_party  # noqa: E402
 from bsgan.runtime import configure_threads  # noqa: E402
 from bsgan.stage_times import StageTime, record  # noqa: E402
@@ -97,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BsganError as exc:
         print(f"bsgan {args.stage}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the OS refused something no check foresaw: still one line, naming the file
+        print(f"bsgan {args.stage}: error: {os_failure(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"bsgan {args.stage}: interrupted; previous outputs are unchanged", file=sys.stderr)
         return 130

@@ -19,3 +19,7 @@ class InputDataError(BsganError):
 
 class GeneratorCollapsed(BsganError):
     """A generator collapsed and the policy (``gan.on_collapse``) does not keep it."""
+
+
+class OutputError(BsganError):
+    """bsgan refuses to write an output there (it would lose the user's files), or the OS refused the write."""

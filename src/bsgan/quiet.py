@@ -15,6 +15,7 @@ _DROPPED_PREFIXES = (
     "💡 Tip",  # Lightning's product adverts
     "GPU available:", "TPU available:", "HPU available:", "IPU available:",  # Lightning's hardware roll call
     "`Trainer.fit` stopped:",  # a finished training, said by the stage itself
+    "\nDetected KeyboardInterrupt",  # Ctrl-C: bsgan's CLI says "interrupted" itself
     "Experiment with name ",  # "... not found. Creating it.": the first run of a project, at WARNING
 )
 
@@ -28,9 +29,9 @@ _ROUTINE = _DropRoutine()
 _LIGHTNING_LOGGERS = ("pytorch_lightning.utilities.rank_zero", "lightning_fabric.utilities.rank_zero",
                       "lightning.pytorch.utilities.rank_zero", "lightning.fabric.utilities.rank_zero",
                       "pytorch_lightning.loggers.mlflow")
-_CHATTY_AT_INFO = ("mlflow", "alembic")
+_CHATTY_AT_INFO = ("mlflow", "alembic", "onnxscript", "onnx_ir", "torch.onnx")
 """MLflow's store set-up and database migrations ("Creating initial MLflow database tables...", "Context impl
-SQLiteImpl"): routine at INFO; their warnings and errors still show."""
+SQLiteImpl") and the ONNX exporter's optimiser passes: routine at INFO; their warnings and errors still show."""
 
 
 def quiet_third_party() -> None:
@@ -50,3 +51,5 @@ def quiet_third_party() -> None:
     # A classifier trained without a validation split (GAN-test's reference, classify.val_fraction 0) has nothing
     # to validate by design; the classifier recipe keeps its validation_step for the runs that do.
     warnings.filterwarnings("ignore", message=r"You defined a `validation_step` but have no `val_dataloader`")
+    # The classifier logs once per epoch by design; an epoch of fewer batches than Lightning's interval is normal.
+    warnings.filterwarnings("ignore", message=r"The number of training batches \(\d+\) is smaller than the logging")

@@ -77,7 +77,8 @@ def test_a_scan_writes_a_heat_map_and_the_windows_above_the_threshold(classified
     model = classified_project / "models/classify/t1_original"
     assert main(["predict", "--model", str(model), "--scan", "--window", "32", "--stride", "16", "--threshold", "0.01",
                  str(tmp_path / "photo.png"), "--out", str(tmp_path / "scan")]) == 0
-    assert sorted(p.name for p in (tmp_path / "scan").iterdir()) == ["photo.json", "photo.png", "predictions.csv"]
+    assert sorted(p.name for p in (tmp_path / "scan").iterdir()) == [".bsgan-output", "photo.json", "photo.png",
+                                                                      "predictions.csv"]
     windows = json.loads((tmp_path / "scan/photo.json").read_text())
     assert windows["window"] == 32 and windows["seeds"] == [0, 1]
     assert len(windows["windows"]) == 25, "5 x 5 windows, every one above a threshold of 0.01"
@@ -94,9 +95,9 @@ def test_bad_inputs_fail_with_one_line_and_leave_the_output_alone(classified_pro
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     model = str(classified_project / "models/classify/t1_original")
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "predictions.csv").write_text("earlier\n")
     good = str(classified_project / "data/prepared/test/rust/rust_0000.png")
+    assert main(["predict", "--model", model, "--out", str(out), good]) == 0
+    earlier = (out / "predictions.csv").read_text()
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n truncated")
     cases = [
         ([good, str(tmp_path / "broken.png")], "broken.png: unreadable or truncated image"),
@@ -110,6 +111,6 @@ def test_bad_inputs_fail_with_one_line_and_leave_the_output_alone(classified_pro
         assert main(["predict", "--model", model, "--out", str(out), *arguments]) == 2
         error = capsys.readouterr().err.strip()
         assert len(error.splitlines()) == 1 and message in error, error
-        assert (out / "predictions.csv").read_text() == "earlier\n"
-        assert [p.name for p in out.iterdir()] == ["predictions.csv"]
+        assert (out / "predictions.csv").read_text() == earlier
+        assert sorted(p.name for p in out.iterdir()) == [".bsgan-output", "predictions.csv"]
         assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []

@@ -64,6 +64,19 @@ def test_unknown_profile_is_one_clear_line(tmp_path: Path) -> None:
         apply_profile("tpu", tmp_path / "params.yaml")
 
 
+def test_malformed_yaml_is_one_clear_line_and_the_file_stays(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from bsgan.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("data:\n  image_size: [32\n\tgan: {")
+    before = bad.read_bytes()
+    assert main(["profile", "cpu", "--params", str(bad)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "bad.yaml: not valid YAML (line" in error, error
+    assert bad.read_bytes() == before
+
+
 def test_profile_differences_tell_which_profile_params_are() -> None:
     shipped = load_params(PROJECT / "params.yaml").model_dump(mode="json")
     assert profile_differences("cpu", shipped) == [], "params.yaml ships the cpu profile"

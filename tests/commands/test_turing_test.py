@@ -66,3 +66,29 @@ def test_bad_answers_and_a_missing_generate_step_are_one_clear_line(project: Pat
         assert main(["turing-test", *command.split()]) == 2, command
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and message in err, err
+
+
+def test_answers_saved_as_utf16_and_a_negative_count_are_one_clear_line(project: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "utf16.json").write_bytes('{"sheet": "rust-original"}'.encode("utf-16"))  # starts with FF FE
+    for command, message in [("--score utf16.json", "utf16.json: not UTF-8 text"),
+                             ("--class rust --count -3", "--count -3: the sheet needs at least 1"),
+                             ("--class rust --count 0", "--count 0: the sheet needs at least 1")]:
+        assert main(["turing-test", *command.split()]) == 2, command
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err
+
+
+def test_partial_answers_say_so_and_every_score_is_kept(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["turing-test", "--class", "rust", "--count", "3"]) == 0
+    key = json.loads((project / "reports/turing/rust-original.key.json").read_text())
+    first = sorted(key["truth"])[0]
+    (project / "one.json").write_text(json.dumps({"sheet": "rust-original",
+                                                  "answers": {first: key["truth"][first]}}))
+    (project / "all.json").write_text(json.dumps({"sheet": "rust-original", "answers": key["truth"]}))
+    capsys.readouterr()
+    assert main(["turing-test", "--score", "one.json"]) == 0
+    assert "accuracy 1.00 (1/1)" in (out := capsys.readouterr()).out and "only 1 of the sheet's 6 images" in out.out
+    assert main(["turing-test", "--score", "all.json"]) == 0
+    history = (project / "reports/turing/rust-original.scores.csv").read_text().splitlines()
+    assert [row.split(",")[:3] for row in history[1:]] == [["one.json", "1", "1"], ["all.json", "6", "6"]]

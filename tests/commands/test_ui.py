@@ -1,7 +1,9 @@
-"""``bsgan ui`` starts MLflow light: one worker, no job consumers, and no stage imports in its own process."""
+"""``bsgan ui`` starts MLflow light (one worker, no job consumers, no stage imports in its own process), and
+refuses a port another program holds before any server starts."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bsgan import tracking
+from bsgan.cli import main
 from bsgan.commands import ui
 
 
@@ -40,3 +43,17 @@ def test_bsgan_ui_imports_neither_torch_nor_mlflow() -> None:
 def test_bsgan_ui_help_goes_through_the_light_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "bsgan", "ui", "--help"], capture_output=True, text=True, check=True)
     assert "--dashboard-port" in done.stdout and "--params" in done.stdout
+
+
+def test_a_port_in_use_is_one_line_and_starts_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", 0))
+        other_program.listen()
+        port = other_program.getsockname()[1]
+        assert main(["ui", "--port", str(port)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and f"--port {port}: 127.0.0.1:{port} is already in use" in error, error
+    assert not (tmp_path / "mlflow.db").exists(), "no server was started"

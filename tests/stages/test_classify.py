@@ -17,6 +17,7 @@ import bsgan.stages.classify as classify_stage
 from bsgan.cli import main
 from bsgan.config import TasksConfig, load_params, parse_params
 from bsgan.models.classifier.classifier_file import load_classifier
+from bsgan.models.classifier.lightning_model import ClassifierTraining
 from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.torch_model import Generator
 from tests.stages.generated_project import generated_project, with_generator_repeats
@@ -201,6 +202,24 @@ def test_a_killed_run_resumes_and_more_repeats_train_only_new_seeds(
     statuses = {r.info.status for r in mlflow.search_runs(experiment_names=["classify"], output_format="list")
                 if r.data.tags.get("seed") == "1" and r.data.tags.get("task") == "t1_original"}
     assert statuses == {"FINISHED", "KILLED"}, "the interrupted child is marked, the retrained one finished"
+
+
+def test_ctrl_c_inside_lightning_exits_130_with_bsgans_line(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+    params = json.loads((project / "params.yaml").read_text())
+    params["classify"]["lr"] = 0.002  # new settings: a seed must train
+    (project / "ctrl-c.yaml").write_text(json.dumps(params))
+    before = (project / "models/classify/t1_original/results.json").read_text()
+
+    def pressed(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ClassifierTraining, "training_step", pressed)
+    assert main(["classify", "--task", "t1_original", "--params", "ctrl-c.yaml"]) == 130
+    assert "bsgan classify: interrupted; previous outputs are unchanged" in capsys.readouterr().err
+    assert (project / "models/classify/t1_original/results.json").read_text() == before
 
 
 def test_an_unknown_task_is_one_clear_line(project: Path, monkeypatch: pytest.MonkeyPatch,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import mlflow
 import numpy as np
 import onnxruntime
 import pytest
+import sqlalchemy.exc
 import torch
 from mlflow import MlflowClient
 
@@ -104,6 +106,58 @@ def test_a_failed_parity_check_exports_nothing(project: Path, tmp_path: Path, mo
     assert main(["export", "--no-register", *elsewhere]) == 2
     assert "ONNX Runtime disagrees with PyTorch on the test split" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def registry(project: Path) -> tuple[list[str], str, list[str]]:
+    """The model's versions, the version @champion names, and the export experiment's live runs."""
+    client = MlflowClient(f"sqlite:///{project / 'mlflow.db'}")
+    versions = sorted(str(v.version) for v in client.search_model_versions("name = 'bsgan-classifier'"))
+    champion = str(client.get_model_version_by_alias("bsgan-classifier", "champion").version)
+    experiment = client.get_experiment_by_name("export").experiment_id
+    runs = sorted(run.info.run_id for run in client.search_runs([experiment]))
+    return versions, champion, runs
+
+
+def fail(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device", str(args[0]) if args else None)
+
+
+def fail_db(*args: object, **kwargs: object) -> None:
+    raise sqlalchemy.exc.OperationalError("INSERT", {}, Exception("database or disk is full"))
+
+
+STEPS = {  # each step of an export, and a failure planted in it
+    "write the ONNX file": ("bsgan.stages.export.export_onnx", fail),
+    "verify it": ("bsgan.stages.export.TOLERANCE", -1.0),
+    "move the files in": ("os.replace", fail),
+    "log and register the model": ("mlflow.onnx.log_model", fail_db),
+    "point @champion at it": ("mlflow.MlflowClient.set_registered_model_alias", fail_db),
+    "record the version": ("bsgan.stages.export.write_json", fail),
+}
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_failure_at_any_step_leaves_the_registry_the_champion_and_the_files_as_they_were(
+        project: Path, step: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{project / 'mlflow.db'}")
+    before, files = registry(project), {p.name: p.read_bytes() for p in (project / "models/export").iterdir()}
+    metrics = (project / "metrics/export.json").read_bytes()
+    target, planted = STEPS[step]
+    if step == "record the version":  # only once the model is registered: the staged export.json is written first
+        real = export_stage.write_json
+        monkeypatch.setattr(target, lambda data, path: fail(path) if "mlflow" in data else real(data, path))
+    else:
+        monkeypatch.setattr(target, planted)
+    capsys.readouterr()
+    assert main(["export"]) != 0, step
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("bsgan export: error:")]
+    assert len(errors) == 1, step  # MLflow's own lines may precede it
+    monkeypatch.undo()
+    assert registry(project) == before, step
+    assert {p.name: p.read_bytes() for p in (project / "models/export").iterdir()} == files, step
+    assert (project / "metrics/export.json").read_bytes() == metrics
+    assert not list((project / "models").glob(".export.*")), "no staging or old copy left"
 
 
 def free_port() -> int:

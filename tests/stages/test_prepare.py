@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -207,6 +208,16 @@ def test_a_class_with_no_test_images_is_an_error(
             (presplit / split / cls).symlink_to(folder_root / cls, target_is_directory=True)
     assert run_prepare(write_params({"data": {"source": "folder", "root": str(presplit)}})) == 2
     assert "class 'pitting' has no test images" in capsys.readouterr().err
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_in_the_manifest_with_escapes(write_params: Callable[..., Path],
+                                                                           folder_root: Path) -> None:
+    os.rename(folder_root / "Pitting" / "0.png", os.fsencode(folder_root / "Pitting") + b"/caf\xe9.png")
+    params = write_params({"data": {"source": "folder", "root": str(folder_root)}})
+    assert run_prepare(params) == 0
+    with (params.parent / "prepared" / "manifest.csv").open(encoding="utf-8") as handle:
+        sources = {row["source"] for row in csv.DictReader(handle)}
+    assert "Pitting/caf\\xe9.png" in sources
 
 
 def test_group_by_sets_the_manifest_group_of_folder_images(write_params: Callable[..., Path],

@@ -32,7 +32,7 @@ def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
     assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
 
     out = project / "models/gan/rust-original"
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.ckpt", "generator.pt", "samples.png",
+    assert sorted(p.name for p in out.iterdir()) == [".bsgan-output", "checkpoint.ckpt", "generator.pt", "samples.png",
                                                      "training_run.json"]
     with (project / "plots/gan/rust-original.csv").open() as handle:
         assert [row["loop"] for row in csv.DictReader(handle)] == ["2", "4"]
@@ -58,8 +58,8 @@ def test_repeats_train_one_generator_per_seed_into_subfolders_of_the_same_out(wr
     assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
 
     out = project / "models/gan/rust-original"
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.ckpt", "generator.pt", "repeat1", "samples.png",
-                                                      "training_run.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".bsgan-output", "checkpoint.ckpt", "generator.pt", "repeat1",
+                                                     "samples.png", "training_run.json"]
     assert sorted(p.name for p in (out / "repeat1").iterdir()) == ["checkpoint.ckpt", "fidelity_curve.csv",
                                                                    "generator.pt", "loss_curve.csv", "samples.png",
                                                                    "training_run.json"]
@@ -203,7 +203,7 @@ def test_a_source_left_out_of_gan_sources_writes_only_what_dvc_expects(write_par
     assert main(["train-gan", "--class", "rust", "--source", "classical"]) == 0, "no augmented set needed either"
 
     out = project / "models/gan/rust-classical"
-    assert [p.name for p in out.iterdir()] == ["skipped.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".bsgan-output", "skipped.json"]
     assert json.loads((out / "skipped.json").read_text()) == {
         "skipped": "gan.sources leaves out classical: no generator trained"}
     assert (project / "plots/gan/rust-classical.csv").read_text().startswith("loop,d_loss")
@@ -265,3 +265,14 @@ def test_ddp_over_two_processes_writes_each_output_once(write_params: Callable[.
     [run] = mlflow.search_runs(experiment_names=["gan"], output_format="list")
     assert run.info.status == "FINISHED" and run.data.params["gan.devices"] == "2"
     assert len(mlflow.MlflowClient().get_metric_history(run.info.run_id, "d_loss")) == 2
+
+
+def test_ctrl_c_in_training_exits_130_with_bsgans_line(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    def pressed(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(DCGAN, "training_step", pressed)
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 130
+    assert "bsgan train-gan: interrupted; previous outputs are unchanged" in capsys.readouterr().err
+    assert not (project / "models/gan/rust-original").exists()

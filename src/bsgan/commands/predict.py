@@ -8,7 +8,9 @@ gets ``<photo>.png`` (heat map of the failure probability over the photo, window
 ``--threshold`` outlined) and ``<photo>.json`` (those windows). The row of a scanned photo is its
 window of highest failure probability. The task is ``--task``, ``--model`` (a task folder or one
 ``seed<N>.pt``: no params.yaml needed), or else the one ``bsgan export`` picks. ``<out>`` is written
-whole or not at all.
+whole or not at all, and only where :mod:`bsgan.io.output_rule` allows: never over the inputs or over a
+folder bsgan did not write. Images under :data:`MIN_SIDE` pixels are refused, as ``bsgan prepare``
+refuses them: a classifier's answer on a few pixels is noise.
 
 Examples::
 
@@ -24,6 +26,7 @@ import io
 import logging
 from pathlib import Path
 
+import torch
 from PIL import Image
 
 from bsgan.config import load_params
@@ -36,9 +39,12 @@ from bsgan.inference.preprocess import read_image
 from bsgan.inference.scan import scan_photo
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import write_json
+from bsgan.io.output_rule import printable
 
 log = logging.getLogger(__name__)
 CSV_NAME = "predictions.csv"
+MIN_SIDE = 16
+"""Smallest image side classified (``data.min_source_side``'s default, below which prepare refuses crops)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,6 +88,15 @@ def output_names(files: list[Path]) -> list[str]:
     return names
 
 
+def read_checked(file: Path) -> torch.Tensor:
+    """``file`` as uint8 ``(3, H, W)``; an image too small to classify is one line naming it."""
+    image = read_image(file)
+    if min(image.shape[1:]) < MIN_SIDE:
+        raise InputDataError(f"{file}: {image.shape[2]}x{image.shape[1]} pixels is too small to classify (sides "
+                             f"under {MIN_SIDE} px are refused, as `bsgan prepare` refuses them)")
+    return image
+
+
 def resolve_ensemble(args: argparse.Namespace) -> Ensemble:
     if args.model is not None:
         return load_ensemble(args.model, args.seed)
@@ -111,26 +126,27 @@ def run(args: argparse.Namespace) -> None:
                              f"no crop scale; give --window PIXELS")
     header = ["file", "predicted", *(f"p_{label}" for label in info.classes)]
     rows = []
-    with atomic_directory(args.out) as staging:
+    with atomic_directory(args.out, inputs=[*args.inputs, args.model or args.models]) as staging:
         if args.scan:
             header += ["score", "windows_above"]
             for file, name in zip(files, output_names(files), strict=True):
-                photo = read_image(file)
+                photo = read_checked(file)
                 scan = scan_photo(ensemble, photo, window, args.stride or max(1, window // 2), str(file))
                 above = scan.above(args.threshold)
                 best = int(scan.scores.argmax())
                 predicted = (scan.window(best)["class"] if scan.scores[best] >= args.threshold
                              else info.intact_class or info.classes[int(scan.probabilities[best].argmax())])
-                rows.append([str(file), predicted, *scan.probabilities[best].round(6),
+                rows.append([printable(file), predicted, *scan.probabilities[best].round(6),
                              round(float(scan.scores[best]), 6), len(above)])
                 overlay(Image.fromarray(photo.permute(1, 2, 0).numpy()), scan,
                         args.threshold).save(staging / f"{name}.png")
-                write_json({"file": str(file), "task": info.task, "seeds": ensemble.seeds, "window": window,
+                write_json({"file": printable(file), "task": info.task, "seeds": ensemble.seeds, "window": window,
                             "threshold": args.threshold, "windows": above}, staging / f"{name}.json")
         else:
             for file in files:
-                probabilities = ensemble.probabilities(read_image(file)[None])[0]
-                rows.append([str(file), info.classes[int(probabilities.argmax())], *probabilities.numpy().round(6)])
+                probabilities = ensemble.probabilities(read_checked(file)[None])[0]
+                predicted = info.classes[int(probabilities.argmax())]
+                rows.append([printable(file), predicted, *probabilities.numpy().round(6)])
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(header)

@@ -154,7 +154,19 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def check_counts(args: argparse.Namespace) -> None:
+    """A command that would run no trial and export nothing is a mistake: say which, rather than exit 0."""
+    if args.trials < 0:
+        raise InputDataError(f"--trials {args.trials}: must be a positive number of trials")
+    if args.timeout is not None and (args.timeout <= 0 or not args.trials):
+        raise InputDataError(f"--timeout {args.timeout:g}: give a positive --timeout together with --trials N; "
+                             f"it stops a worker early, it does not start trials")
+    if not args.trials and not args.export_best:
+        raise InputDataError("nothing to do: give --trials N to run trials, or --export-best PARAMS")
+
+
 def run(args: argparse.Namespace) -> None:
+    check_counts(args)
     params = load_params(args.params)
     project = args.params.parent
     if args.label not in params.gan.classes:

@@ -4,7 +4,10 @@
 (open it in any browser, no server) and its key ``rust-original.key.json``. The person marks every
 image, presses Finish, sees their score and downloads their answers;
 ``bsgan turing-test --score rust-original-answers.json`` prints accuracy with a 95% interval, logs it
-to MLflow (experiment ``gan-eval``) and keeps it as ``<out>/<sheet>.score.json`` for ``bsgan report``.
+to MLflow (experiment ``gan-eval``) and keeps it as ``<out>/<sheet>.score.json`` for ``bsgan report``;
+every score also gets a row in ``<out>/<sheet>.scores.csv``, so a second person's answers do not erase
+the first's. Answers that leave images unmarked are scored on the marked ones, with a warning and the
+count of unanswered images in the printed line.
 ``dvc repro`` also writes a sheet per generator (``reports/gan/<generator>/turing.html``); ``--score``
 finds its key there too.
 """
@@ -12,6 +15,7 @@ finds its key there too.
 from __future__ import annotations
 
 import argparse
+import csv
 import logging
 from dataclasses import asdict
 from pathlib import Path
@@ -20,6 +24,7 @@ from typing import Any
 from bsgan.data.prepared import read_image_set
 from bsgan.errors import InputDataError
 from bsgan.io.json_file import read_json, write_json
+from bsgan.io.output_rule import printable
 from bsgan.layout import GAN_SOURCES, generator_name
 from bsgan.tracking import git_commit, use_experiment
 from bsgan.turing.score import Score, score
@@ -64,6 +69,8 @@ def find_key(sheet: str, out: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> None:
+    if args.score is None and args.count < 1:
+        raise InputDataError(f"--count {args.count}: the sheet needs at least 1 real and 1 generated image")
     if args.score is None:
         if args.label is None:
             raise InputDataError("turing-test: give --class to write a sheet, or --score ANSWERS to score one")
@@ -77,8 +84,22 @@ def run(args: argparse.Namespace) -> None:
         raise InputDataError(f"{key_file}: the key of sheet {sheet!r} is not there (give --key, or --out of the sheet)")
     result = score(answers, read_json(key_file), origin=str(args.score))
     print(result.line())
-    write_json(asdict(result), args.out / f"{sheet}.score.json")  # for `bsgan report`
+    if result.sheet_size is not None and result.total < result.sheet_size:
+        log.warning("%s: %d of %d images answered: the score covers only those, and its interval is wide",
+                    args.score, result.total, result.sheet_size)
+    write_json(asdict(result), args.out / f"{sheet}.score.json")  # the latest, for `bsgan report`
+    keep_history(result, args.score, args.out / f"{sheet}.scores.csv")
     log_to_mlflow(result, sheet, args.params.parent)
+
+
+def keep_history(result: Score, answers: Path, history: Path) -> None:
+    """Append this score to ``history``: each person's score stays, the latest one is the report's."""
+    new = not history.exists()
+    with history.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        if new:
+            writer.writerow(["answers", *asdict(result)])
+        writer.writerow([printable(answers), *asdict(result).values()])
 
 
 def read_answers(path: Path) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import importlib.util
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -58,6 +59,16 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout_s: float =
     raise BsganError(f"{url} did not answer within {timeout_s:.0f} s")
 
 
+def check_port_free(host: str, port: int, option: str) -> None:
+    """Refuse a port another program holds: its answers would pass for our server's."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise BsganError(f"{option} {port}: {host}:{port} is already in use by another program ({exc.strerror}); "
+                             f"give a free {option}") from None
+
+
 def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
     """A server in its own process group, so stopping it stops its workers too; its log goes to stderr,
     leaving stdout to the addresses."""
@@ -102,6 +113,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"MLflow UI: {uri} (the tracking server of MLFLOW_TRACKING_URI)", flush=True)
         return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the servers in `finally` on a plain kill too
+    check_port_free(args.host, args.port, "--port")
     servers = []
     try:
         servers.append(start(mlflow_command(project, args.host, args.port), mlflow_env()))
@@ -111,13 +123,16 @@ def run(args: argparse.Namespace) -> None:
         from bsgan.tune.storage import exists as study_storage  # optuna: only once the UI answers
 
         storage = study_storage(project)
+        if storage is not None:
+            check_port_free(args.host, args.dashboard_port, "--dashboard-port")
         if storage is not None and (command := dashboard_command(storage, args.host, args.dashboard_port)):
             servers.append(start(command))
             dashboard = base_url(args.host, args.dashboard_port)
             wait_until_answering(dashboard, servers[-1])
             print(f"optuna-dashboard: {dashboard}", flush=True)
         print("Ctrl-C stops the servers.", flush=True)
-        servers[0].wait()
+        if servers[0].wait():
+            raise BsganError(f"the MLflow UI at {url} stopped with exit code {servers[0].returncode}")
     finally:
         for server in servers:
             stop(server)

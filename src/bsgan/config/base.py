@@ -17,7 +17,7 @@ PositiveInt = Annotated[int, Field(ge=1)]
 class Section(BaseModel):
     """A section of ``params.yaml``: unknown keys are errors, and a loaded value never changes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
 
 
 def _checked_name(kind: str) -> AfterValidator:

@@ -34,6 +34,9 @@ def open_rgb(path: Path) -> Image.Image:
         raise InputDataError(f"{path}: image file not found") from None
     except UnidentifiedImageError:
         raise InputDataError(f"{path}: not a readable image") from None
+    except Image.DecompressionBombError:
+        raise InputDataError(f"{path}: image too large to read safely (over {2 * (Image.MAX_IMAGE_PIXELS or 0):,} "
+                             f"pixels, PIL's guard against decompression bombs); scale it down first") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputDataError(f"{path}: unreadable or truncated image ({exc})") from None
 

@@ -14,6 +14,9 @@ from typing import Any
 
 import torch
 
+from bsgan.errors import OutputError
+from bsgan.io.output_rule import is_ours
+
 STAMP_FILE = "fingerprint.txt"
 
 
@@ -35,6 +38,9 @@ def resume_or_reset(folder: Path, stamp: str, restart: bool = False, needs: str 
     if (not restart and stamp_file.exists() and stamp_file.read_text() == stamp
             and (needs is None or (folder / needs).exists())):
         return True
+    if folder.exists() and not stamp_file.exists() and not is_ours(folder):
+        raise OutputError(f"{folder}: holds files bsgan did not write (no {STAMP_FILE}), so bsgan will not empty it "
+                          f"for its checkpoints; choose another checkpoint folder")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     stamp_file.write_text(stamp)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,9 @@ def finite_or_null(data: Any) -> Any:
 def write_json(data: Any, path: Path) -> None:
     """Write ``data`` as indented, strictly valid JSON (non-finite numbers as ``null``) via a temporary file,
     so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.tmp")
-    text = json.dumps(finite_or_null(data), indent=2, sort_keys=False, allow_nan=False)
-    staging.write_text(text + "\n", encoding="utf-8")
-    os.replace(staging, path)
+    from bsgan.io.atomic import atomic_text  # torch-heavy: only when writing
+
+    atomic_text(json.dumps(finite_or_null(data), indent=2, sort_keys=False, allow_nan=False) + "\n", path)
 
 
 def read_json(path: Path) -> Any:
@@ -41,3 +38,7 @@ def read_json(path: Path) -> Any:
         raise InputDataError(f"{path}: not found") from None
     except json.JSONDecodeError as exc:
         raise InputDataError(f"{path}: not valid JSON (line {exc.lineno})") from None
+    except UnicodeDecodeError as exc:
+        raise InputDataError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8") from None
+    except IsADirectoryError:
+        raise InputDataError(f"{path}: is a folder, not a JSON file") from None

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from bsgan.config import parse_params
 from bsgan.errors import ParamsError
+from bsgan.io.atomic import atomic_text
 
 
 def available_profiles() -> list[str]:
@@ -94,10 +96,20 @@ def apply_overrides(overrides: dict[str, Any], params_path: Path, origin: str, d
         params = yaml.load(params_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ParamsError(f"{params_path}: params file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{params_path}: not UTF-8 text (byte {exc.start}); nothing was changed") from None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ParamsError(f"{params_path}: not valid YAML{where}: {problem}; nothing was changed") from None
+    if not isinstance(params, dict):
+        raise ParamsError(f"{params_path}: expected a mapping of params sections, got {type(params).__name__}; "
+                          f"nothing was changed")
     changes = _overlay(params, overrides, replace=replace)
     buffer = io.StringIO()
     yaml.dump(params, buffer)
     parse_params(YAML(typ="safe").load(buffer.getvalue()), origin=origin)
     if changes and not dry_run:
-        params_path.write_text(buffer.getvalue(), encoding="utf-8")
+        atomic_text(buffer.getvalue(), params_path)  # a full disk leaves the old file, not half a new one
     return changes

@@ -65,7 +65,7 @@ def augment(prepared: Path, out: Path, config: AugmentConfig, intact_class: str)
     samples: list[Sample] = []
     for label in sorted(by_class):
         samples += augment_class(by_class[label], config)
-    with atomic_directory(out) as staging:
+    with atomic_directory(out, inputs=[prepared]) as staging:
         return write_image_set(samples, staging)
 
 

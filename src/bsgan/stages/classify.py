@@ -53,6 +53,7 @@ from bsgan.io.atomic import atomic_directory
 from bsgan.io.fingerprint import fingerprint, resume_or_reset
 from bsgan.io.json_file import read_json, write_json
 from bsgan.io.lock import exclusive_lock
+from bsgan.io.output_rule import claim_folder
 from bsgan.layout import RESULTS_FILE, TRAINING_RUN_FILE, Layout, generator_name, repeat_dir
 from bsgan.metrics.classification import metric_names
 from bsgan.metrics.statistics import interval
@@ -272,6 +273,8 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
     if with_repeats:
         log.info("%s: seeds %s train on generator repeats %s (gan.repeats %d)", name, list(repeat_of),
                  list(repeat_of.values()), params.gan.repeats)
+    inputs = [args.generated, args.gan_models, Layout(project).prepared, Layout(project).augmented]
+    claim_folder(args.out / name, inputs)  # refuse before the training, not after
     work = args.checkpoints / name
     for repeat, task in tasks.items():  # repeat 0 first: its folder holds the others'
         resume_or_reset(repeat_dir(work, repeat), task_fingerprint(params, name, task), restart=args.restart)
@@ -318,7 +321,7 @@ def run_task(params: Params, name: str, args: argparse.Namespace, project: Path)
               "summary": summary(repeats, data.classes, config.confidence), "repeats": repeats}
     if with_repeats:
         result["generator_repeats"] = params.gan.repeats
-    with atomic_directory(args.out / name) as staging:
+    with atomic_directory(args.out / name, inputs=inputs) as staging:
         write_json(result, staging / RESULTS_FILE)
         for seed in range(config.repeats):
             shutil.copy(seed_file(seed, ".pt"), staging / f"seed{seed}.pt")

@@ -88,11 +88,11 @@ def run(args: argparse.Namespace) -> None:
                                params.classify.bootstrap_resamples, params.classify.bootstrap_seed)
     titles = {task: result["title"] for task, result in results.items()}
     table = to_markdown(comparison, titles, classes, params.classify.confidence)
-    with atomic_directory(args.out) as staging:
+    with atomic_directory(args.out, inputs=[args.results]) as staging:
         (staging / "tasks.md").write_text(table, encoding="utf-8")
         (staging / "tasks.csv").write_text(to_csv(comparison), encoding="utf-8")
         draw(results, comparison, classes, tasks.baseline, params.classify.confidence, staging)
-    with atomic_directory(args.plots) as staging:
+    with atomic_directory(args.plots, inputs=[args.results]) as staging:
         write_plot_data(results, comparison, classes, staging)
     write_json(dvc_metrics(comparison, classes), args.metrics)
     log.info("tasks side by side:\n%s", table)

@@ -338,7 +338,7 @@ def run(args: argparse.Namespace) -> None:
     reference = reference_classifier(Layout(project).prepared, params.eval.reference, params.eval.seed,
                                      params.eval.device, Layout(project).reference_cache)
     results: dict[str, dict[str, Any]] = {}
-    with atomic_directory(args.out) as staging:
+    with atomic_directory(args.out, inputs=[args.generated, args.models, Layout(project).prepared]) as staging:
         for label in params.gan.classes:
             log.info("%s: featurising and judging", label)
             features.what = f"{label}: Inception features"

@@ -21,6 +21,7 @@ import argparse
 import hashlib
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -29,7 +30,7 @@ from bsgan.config import load_params
 from bsgan.data.prepared import read_image_set
 from bsgan.deploy.model_card import model_card
 from bsgan.deploy.onnx_model import export_onnx, onnx_probabilities
-from bsgan.deploy.registry import ALIAS, MODEL_NAME, register, run_tags
+from bsgan.deploy.registry import ALIAS, MODEL_NAME, registered, run_tags
 from bsgan.errors import BsganError, InputDataError
 from bsgan.inference.choice import choose_task
 from bsgan.inference.ensemble import Ensemble, load_ensemble
@@ -82,7 +83,25 @@ def run(args: argparse.Namespace) -> None:
     result = read_json(args.models / task / RESULTS_FILE)
     images, counts = real_test_split(args.prepared, ensemble.info.classes)
     scores = read_json(args.metrics_in) if args.metrics_in.exists() else {}
-    with atomic_directory(args.out) as staging:
+    summary: dict[str, Any] = {}
+
+    def publish(final: Path) -> None:
+        """Register the files now in place, then record the version; any failure here undoes both."""
+        if args.no_register:
+            write_json({"task": task, "parity_max_abs": summary["parity_max_abs"], "test_images": len(images)},
+                       args.metrics)
+            return
+        with registered(final / "classifier.onnx", final / "model_card.md", images[:2], project,
+                        run_tags(project, task, ensemble.seeds)) as done:
+            summary["mlflow"] = {"model": MODEL_NAME, "alias": ALIAS, "version": done.version,
+                                 "run_id": done.run_id, "uri": done.uri}
+            write_json(summary, final / "export.json")
+            write_json({"task": task, "parity_max_abs": summary["parity_max_abs"], "test_images": len(images)},
+                       args.metrics)
+        log.info("registered %s version %s as %s", MODEL_NAME, done.version, done.uri)
+
+    # write and verify, move in, then register: a failure at any step leaves files and registry as they were
+    with atomic_directory(args.out, inputs=[args.models, args.prepared], after_move=publish) as staging:
         onnx_file = staging / "classifier.onnx"
         export_onnx(ensemble, onnx_file)
         worst = parity(ensemble, onnx_file, images)
@@ -92,16 +111,9 @@ def run(args: argparse.Namespace) -> None:
                  "p_value": scores.get(task, {}).get("macro_f1_p"), "test_counts": counts, "seeds": ensemble.seeds,
                  "parity": worst, "onnx_sha256": digest, "chosen_by": chosen_by}
         (staging / "model_card.md").write_text(model_card(ensemble.info, result, facts), encoding="utf-8")
-        summary = {"task": task, "chosen_by": chosen_by, "seeds": ensemble.seeds, "classes": ensemble.info.classes,
-                   "image_size": ensemble.info.image_size, "crop_side": ensemble.info.crop_side,
-                   "onnx_sha256": digest, "parity_max_abs": worst, "test_images": len(images)}
-        if not args.no_register:
-            registered = register(onnx_file, staging / "model_card.md", images[:2], project,
-                                  run_tags(project, task, ensemble.seeds))
-            summary["mlflow"] = {"model": MODEL_NAME, "alias": ALIAS, "version": registered.version,
-                                 "run_id": registered.run_id, "uri": registered.uri}
-            log.info("registered %s version %s as %s", MODEL_NAME, registered.version, registered.uri)
+        summary |= {"task": task, "chosen_by": chosen_by, "seeds": ensemble.seeds, "classes": ensemble.info.classes,
+                    "image_size": ensemble.info.image_size, "crop_side": ensemble.info.crop_side,
+                    "onnx_sha256": digest, "parity_max_abs": worst, "test_images": len(images)}
         write_json(summary, staging / "export.json")
-    write_json({"task": task, "parity_max_abs": worst, "test_images": len(images)}, args.metrics)
     log.info("%s (seeds %s) -> %s; ONNX vs PyTorch on %d test images: max difference %.1e", task,
              ",".join(map(str, ensemble.seeds)), args.out / "classifier.onnx", len(images), worst)

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> None:
     wanted = generated_count(params, args.label, train_size)
     log.info("%s: %d images (%s)", name, wanted.count, wanted.reason)
     device = torch_device(params.gan.device)
-    with atomic_directory(args.out / name) as staging:  # one move: every repeat's set or none
+    with atomic_directory(args.out / name, inputs=[args.models / name]) as staging:  # every repeat or none
         for repeat, generator_file in enumerate(generator_files):
             count = generate(generator_file, args.label, params.generate, wanted.count, repeat_dir(staging, repeat),
                              device, repeat_name(name, repeat))

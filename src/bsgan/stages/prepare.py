@@ -82,7 +82,7 @@ def prepare(config: DataConfig, root: Path, out: Path) -> dict[str, Any]:
     samples = assign_splits(samples, config.test_fraction, config.seed)
     check_splits(samples, origin, grouped=config.group_by is not None)
     kept = apply_train_limit(samples, config.train_limit, config.intact_class, config.train_limit_seed)
-    with atomic_directory(out) as staging:
+    with atomic_directory(out, inputs=[] if config.source == "synthetic" else [root]) as staging:
         counts: Counts = write_image_set([item.sample for item in kept], staging, [item.rank for item in kept])
         leaks = check_leaks(staging, config)
     metrics = leaks.metrics(config.leak.max_hash_distance)

@@ -43,6 +43,7 @@ from bsgan.io.atomic import atomic_directory
 from bsgan.io.fingerprint import fingerprint, resume_or_reset
 from bsgan.io.json_file import read_json, write_json
 from bsgan.io.lock import exclusive_lock
+from bsgan.io.output_rule import claim_folder
 from bsgan.layout import (
     CHECKPOINT_FILE,
     GAN_SOURCES,
@@ -123,13 +124,14 @@ def train(params: Params, label: str, source: str, args: argparse.Namespace, pro
     """Train the ``gan.repeats`` generators of one class and source and write them as one out."""
     images = load_class_images(Layout(project).train_set(source), label)
     name = generator_name(label, source)
+    claim_folder(args.models / name, [Layout(project).train_set(source)])  # refuse before the training, not after
     finished = [train_repeat(params, label, source, repeat, images, args, project)
                 for repeat in range(params.gan.repeats)]
     curves = (args.plots / f"{name}.csv", args.fidelity_plots / f"{name}.csv")
     for kept, curve in zip(CURVE_FILES, curves, strict=True):  # repeat 0's curves as it finished (even if
         curve.parent.mkdir(parents=True, exist_ok=True)            # it did so in an earlier, killed run)
         shutil.copy(finished[0] / kept, curve)
-    with atomic_directory(args.models / name) as staging:
+    with atomic_directory(args.models / name, inputs=[Layout(project).train_set(source)]) as staging:
         for repeat, done in enumerate(finished):
             out = repeat_dir(staging, repeat)
             out.mkdir(exist_ok=True)

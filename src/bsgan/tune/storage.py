@@ -33,7 +33,8 @@ def open_storage(url: str) -> BaseStorage:
     """The storage behind ``url``: a database URL, or the path of a journal file."""
     if not is_database(url):
         path = Path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():  # a typo in the folder should not create a study nobody will find
+            raise InputDataError(f"--storage {url}: folder {path.parent} does not exist (create it, or fix the path)")
         # An open()-based lock: works on every file system, unlike the default symlink lock on some mounts.
         return JournalStorage(JournalFileBackend(str(path), lock_obj=JournalFileOpenLock(str(path))))
     try:

@@ -24,11 +24,15 @@ class Score:
     """95% Clopper-Pearson interval of the accuracy."""
     p_value: float
     """Two-sided binomial test against guessing (0.5)."""
+    sheet_size: int | None = None
+    """Images on the sheet (None: scored before bsgan recorded it); more than ``total`` when some went unanswered."""
 
     def line(self) -> str:
+        unanswered = (f"; only {self.total} of the sheet's {self.sheet_size} images answered"
+                      if self.sheet_size is not None and self.total < self.sheet_size else "")
         return (f"accuracy {self.accuracy:.2f} ({self.correct}/{self.total}), "
                 f"95% CI {self.ci_low:.2f}-{self.ci_high:.2f} (Clopper-Pearson), "
-                f"p = {self.p_value:.3g} against guessing")
+                f"p = {self.p_value:.3g} against guessing{unanswered}")
 
 
 def score(answers: dict[str, Any], key: dict[str, Any], origin: str = "answers") -> Score:
@@ -49,4 +53,4 @@ def score(answers: dict[str, Any], key: dict[str, Any], origin: str = "answers")
     test = binomtest(correct, len(given), 0.5)
     interval = test.proportion_ci(confidence_level=0.95, method="exact")
     return Score(correct, len(given), correct / len(given), float(interval.low), float(interval.high),
-                 float(test.pvalue))
+                 float(test.pvalue), len(truth))

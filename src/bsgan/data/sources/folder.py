@@ -16,6 +16,7 @@ from bsgan.config import DataConfig, normalise_class_name
 from bsgan.data.images import centre_square, crop_resized, is_image_file, open_rgb
 from bsgan.data.sample import Sample, Split
 from bsgan.errors import InputDataError
+from bsgan.io.output_rule import printable
 
 SPLITS: tuple[Split, ...] = ("train", "test")
 
@@ -63,7 +64,7 @@ def load(config: DataConfig, root: Path) -> list[Sample]:
                                          f"{config.image_size} px would only blur it (remove the file or lower "
                                          "data.min_source_side)")
                 box = centre_square(*image.size)
-                source = path.relative_to(root).as_posix()
+                source = printable(path.relative_to(root).as_posix())  # the manifest is UTF-8: escape odd bytes
                 samples.append(Sample(crop_resized(image, box, config.image_size), label, source, box, split))
     if not samples:
         raise InputDataError(f"{root}: no class folders with images found")

@@ -10,7 +10,7 @@ else: no ``params.yaml``, no manifest.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field
 from pathlib import Path
 
 import torch
@@ -65,9 +65,17 @@ def save_classifier(network: FailureClassifier, info: ClassifierInfo, path: Path
 def load_classifier(path: Path, device: torch.device | str = "cpu") -> SavedClassifier:
     """The classifier saved at ``path``, in eval mode, with its description."""
     saved = load_saved(path, "classifier", "bsgan classify", device)
+    if isinstance(saved, dict) and "latent_size" in saved and "format" not in saved:
+        raise InputDataError(f"{path}: a GAN generator (bsgan train-gan), not a classifier; give a task folder of "
+                             f"models/classify or one of its seed<N>.pt files")
     if not isinstance(saved, dict) or saved.get("format") != FORMAT:
         raise InputDataError(f"{path}: not a bsgan classifier file (format {FORMAT}); a bare state dict from an older "
                              f"bsgan? rerun `bsgan classify`")
+    missing = [name for name, spec in ClassifierInfo.__dataclass_fields__.items()
+               if name not in saved and spec.default is MISSING and spec.default_factory is MISSING]
+    if missing or "state_dict" not in saved:
+        raise InputDataError(f"{path}: classifier file lacks {', '.join(repr(k) for k in missing or ['state_dict'])} "
+                             f"(damaged or edited?); rerun `bsgan classify`")
     info = ClassifierInfo(**{key: saved[key] for key in ClassifierInfo.__dataclass_fields__ if key in saved})
     network = FailureClassifier(len(info.classes), info.image_size, info.width).to(device)
     try:

@@ -20,6 +20,7 @@ from torch.utils.data import BatchSampler, DataLoader, RandomSampler, Sequential
 from bsgan.config import ClassifyConfig
 from bsgan.models.classifier.lightning_model import ClassifierTraining
 from bsgan.models.classifier.torch_model import FailureClassifier
+from bsgan.models.interrupt import run_trainer
 from bsgan.runtime import configure_cuda_math, resolve_accelerator, to_channels_last, torch_device
 
 
@@ -98,11 +99,12 @@ def train_classifier(train: LabelledImages, val: LabelledImages | None, test: La
         best = ModelCheckpoint(dirpath=scratch, monitor="val/macro_f1", mode="max", save_top_k=1)
         use_best = config.final_model == "best" and val is not None
         trainer = make_trainer(config, config.epochs, logger, [*([best] if use_best else []), *callbacks])
-        trainer.fit(model, batches(train, config.batch_size, seed), batches(val, config.batch_size) if val else None)
+        run_trainer(trainer, trainer.fit, model, batches(train, config.batch_size, seed),
+                    batches(val, config.batch_size) if val else None)
         epoch = config.epochs
         if use_best:
             state = torch.load(best.best_model_path, map_location="cpu", weights_only=True)
             model.load_state_dict(state["state_dict"])
             epoch = int(state["epoch"]) + 1
-        trainer.test(model, batches(test, config.batch_size), verbose=False)
+        run_trainer(trainer, trainer.test, model, batches(test, config.batch_size), verbose=False)
     return TrainedClassifier(network.cpu().eval(), model.test_scores, epoch, model.test_predictions)

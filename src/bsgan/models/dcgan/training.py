@@ -14,6 +14,7 @@ from pytorch_lightning.strategies import DDPStrategy, Strategy
 
 from bsgan.config import GanConfig
 from bsgan.models.dcgan.lightning_model import DCGAN
+from bsgan.models.interrupt import run_trainer
 from bsgan.runtime import bf16_is_emulated, configure_cuda_math, resolve_accelerator, to_channels_last, torch_device
 
 log = logging.getLogger(__name__)
@@ -71,5 +72,5 @@ def fit(model: DCGAN, config: GanConfig, checkpoint_dir: Path, resume: bool = Tr
     if config.compile:
         model.generator = torch.compile(model.generator, mode=config.compile_mode)  # type: ignore[assignment]
         model.discriminator = torch.compile(model.discriminator, mode=config.compile_mode)  # type: ignore[assignment]
-    trainer.fit(model, ckpt_path=last if resume and last.exists() else None)
+    run_trainer(trainer, trainer.fit, model, ckpt_path=last if resume and last.exists() else None)
     return trainer
