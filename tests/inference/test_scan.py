@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+import bsgan.inference.scan as scan_module
 from bsgan.errors import InputDataError
 from bsgan.inference.ensemble import Ensemble
 from bsgan.inference.scan import Scan, scan_photo, window_boxes
@@ -46,3 +47,23 @@ def test_a_scan_scores_windows_by_the_failure_probability_of_the_ensemble() -> N
     assert scan.scores[5] == pytest.approx(1 - float(expected[0]), abs=1e-6)
     with pytest.raises(InputDataError, match=r"photo\.jpg: photo 60x40 is smaller than the 48-pixel scan window"):
         scan_photo(ensemble, photo, 48, 12, "photo.jpg")
+
+
+def test_a_large_photo_is_classified_in_chunks_with_the_same_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.manual_seed(0)
+    info = ClassifierInfo(["intact", "pitting"], 16, 0.25, "t", 0, "0" * 64, "intact", 24)
+    ensemble = Ensemble([SavedClassifier(FailureClassifier(2, 16, 0.25).eval(), info)])
+    photo = torch.randint(0, 256, (3, 40, 60), dtype=torch.uint8)
+    whole = scan_photo(ensemble, photo, 24, 12, "photo.jpg")
+    seen: list[int] = []
+    classify = Ensemble.probabilities
+
+    def counting(self: Ensemble, windows: torch.Tensor) -> torch.Tensor:
+        seen.append(len(windows))
+        return classify(self, windows)
+
+    monkeypatch.setattr(Ensemble, "probabilities", counting)
+    monkeypatch.setattr(scan_module, "CHUNK", 5)
+    chunked = scan_photo(ensemble, photo, 24, 12, "photo.jpg")
+    assert seen == [5, 5, 2], "at most CHUNK windows in memory at once"
+    np.testing.assert_allclose(chunked.scores, whole.scores, atol=1e-6)

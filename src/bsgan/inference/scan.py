@@ -17,6 +17,9 @@ from bsgan.errors import InputDataError
 from bsgan.inference.ensemble import Ensemble
 
 Box = tuple[int, int, int, int]
+CHUNK = 512
+"""Windows classified at once: an 8000x8000 photo has ~70,000 windows, which stacked and resized together took
+8.7 GB; chunks keep the peak to a few hundred MB, whatever the photo's size."""
 
 
 def _starts(length: int, side: int, stride: int) -> list[int]:
@@ -49,7 +52,7 @@ class Scan:
     def heat_map(self) -> np.ndarray:
         """``(height, width)`` mean score of the windows covering each pixel."""
         width, height = self.size
-        total, count = np.zeros((height, width)), np.zeros((height, width))
+        total, count = np.zeros((height, width), np.float32), np.zeros((height, width), np.float32)
         for (left, top, right, bottom), score in zip(self.boxes, self.scores, strict=True):
             total[top:bottom, left:right] += score
             count[top:bottom, left:right] += 1
@@ -75,8 +78,10 @@ def scan_photo(ensemble: Ensemble, photo: torch.Tensor, side: int, stride: int, 
     if side > min(width, height):
         raise InputDataError(f"{origin}: photo {width}x{height} is smaller than the {side}-pixel scan window")
     boxes = window_boxes(width, height, side, stride)
-    windows = torch.stack([photo[:, top:bottom, left:right] for left, top, right, bottom in boxes])
-    probabilities = ensemble.probabilities(windows).numpy()
+    probabilities = np.concatenate([
+        ensemble.probabilities(torch.stack([photo[:, top:bottom, left:right]
+                                            for left, top, right, bottom in boxes[start:start + CHUNK]])).numpy()
+        for start in range(0, len(boxes), CHUNK)])
     classes = ensemble.info.classes
     intact = classes.index(ensemble.info.intact_class) if ensemble.info.intact_class in classes else None
     scores = 1.0 - probabilities[:, intact] if intact is not None else probabilities.max(1)
