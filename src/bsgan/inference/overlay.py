@@ -12,6 +12,8 @@ from bsgan.inference.scan import Scan
 
 ALPHA = 0.55
 """Opacity of the heat map where the score is 1; it fades to clear at 0, so intact surface stays visible."""
+BAND_ROWS = 256
+"""Rows blended at once: the colour map of a whole 8000x8000 photo in float64 took several GB."""
 
 
 def overlay(photo: Image.Image, scan: Scan, threshold: float,
@@ -21,10 +23,15 @@ def overlay(photo: Image.Image, scan: Scan, threshold: float,
     ``polygons`` (labelled defects, photo pixels) are drawn in cyan, for comparing a scan with labels.
     """
     heat = scan.heat_map()
-    colours = (colormaps["inferno"](heat)[..., :3] * 255).astype(np.float64)
-    alpha = (ALPHA * heat)[..., None]
-    base = np.asarray(photo.convert("RGB"), dtype=np.float64)
-    picture = Image.fromarray((base * (1 - alpha) + colours * alpha).round().astype(np.uint8))
+    base = np.asarray(photo.convert("RGB"))
+    blended = np.empty_like(base)
+    for top in range(0, len(heat), BAND_ROWS):
+        band = heat[top:top + BAND_ROWS]
+        colours = colormaps["inferno"](band)[..., :3] * 255
+        alpha = (ALPHA * band.astype(np.float64))[..., None]
+        rows = base[top:top + BAND_ROWS].astype(np.float64)
+        blended[top:top + BAND_ROWS] = (rows * (1 - alpha) + colours * alpha).round().astype(np.uint8)
+    picture = Image.fromarray(blended)
     draw = ImageDraw.Draw(picture)
     for window in scan.above(threshold):
         draw.rectangle(window["box"], outline=(255, 255, 0), width=2)
