@@ -58,11 +58,10 @@ from bsgan.metrics.diversity import relative_diversity
 from bsgan.metrics.features import cached_features, real_train_features
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.prdc import prdc
-from bsgan.models.architectures import gan_module
 from bsgan.models.classifier.reference import reference_classifier
 from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.pretrain import pretrained_state
-from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit
+from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit, gan_module
 from bsgan.runtime import resolve_accelerator
 from bsgan.tracking import flatten, mlflow_logger
 

@@ -24,9 +24,8 @@ from bsgan.config import GanConfig, TuneConfig
 from bsgan.errors import BsganError
 from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.models.architectures import gan_module
 from bsgan.models.dcgan.lightning_model import DCGAN, GanDivergedError
-from bsgan.models.dcgan.training import fit
+from bsgan.models.dcgan.training import fit, gan_module
 from bsgan.tune import space
 from bsgan.tune.runs import StudyRuns
 

@@ -17,8 +17,7 @@ import torch
 from bsgan.config import GanConfig
 from bsgan.io.atomic import atomic_torch_save
 from bsgan.io.fingerprint import fingerprint
-from bsgan.models.architectures import gan_module
-from bsgan.models.dcgan.training import fit
+from bsgan.models.dcgan.training import fit, gan_module
 
 PRETRAIN_EXCLUDED = {"classes", "repeats", "eval_every", "eval_count", "labels", "pretrain_loops", "freeze_d",
                      "classical_from_original"}
