@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import torch
 
 from bsgan.cli import main
 from bsgan.data.prepared import read_image_set
@@ -59,3 +60,21 @@ def test_a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one_and_generates
     rows = read_image_set(project / "data/generated/rust-original", split="train")
     assert len(rows) == 6 and {row.label for row, _ in rows} == {"rust"}
 
+
+
+@pytest.mark.parametrize("project", ["fastgan"], indirect=True)
+def test_fastgan_fine_tunes_from_intact_with_frozen_lowest_blocks_under_the_probe(write_params: Callable[..., Path],
+                                                                                 project: Path) -> None:
+    write_params({"gan": {**ARCHITECTURES["fastgan"], "pretrain_loops": 2, "freeze_d": 1, "eval_every": 2,
+                          "eval_count": 6}, "eval": {"fid_repeats": 1}})
+    assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
+
+    [cached] = project.glob(".cache/gan_pretrain/*.pt")
+    start = torch.load(cached, weights_only=True)
+    trained = torch.load(project / "models/gan/rust-original/checkpoint.ckpt", weights_only=False)["state_dict"]
+    stem = "discriminator.blocks.0.0.parametrizations.weight.original"  # block 0: frozen by freeze_d: 1
+    assert torch.equal(trained[stem], start[stem])
+    above = "discriminator.blocks.1.main.0.parametrizations.weight.original"
+    assert not torch.equal(trained[above], start[above])
+    probe = (project / "plots/gan_fidelity/rust-original.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in probe[1:]] == ["2", "4"]
