@@ -86,6 +86,12 @@ def test_configs_are_frozen() -> None:
         ({"generate": {"count": "many"}}, "params.yaml: generate.count"),
         ({"classify": {"bootstrap_resamples": 10}},
          "params.yaml: classify.bootstrap_resamples: Input should be greater"),
+        ({"gan": {"architecture": "fastgan"}},
+         "params.yaml: gan: gan.labels: rust smooth the BCE targets of the dcgan; fastgan's hinge loss has none"),
+        ({"data": {"image_size": 16}, "gan": {"architecture": "fastgan", "labels": {"rust": {"real": 1, "fake": 0}},
+                                              "pretrain_loops": 5, "freeze_d": 3}},
+         "params.yaml: gan.freeze_d: fastgan's discriminator has 3 blocks at data.image_size 16; freeze at most 2"),
+        ({"gan": {"architecture": "stylegan"}}, "params.yaml: gan.architecture: Input should be 'dcgan' or 'fastgan'"),
         ([1, 2], "params.yaml: expected a mapping of sections, got list"),
         # a union's member names (constrained-int, literal[...]) stay out of the key
         ({"tasks": {"definitions": {"t1": {"title": "t", "parts": [{"source": "real", "count": -3}]}}}},

@@ -1,4 +1,4 @@
-"""The ``gan`` section: the DCGAN, its training recipe and the few-shot generator options."""
+"""The ``gan`` section: the generator family, its training recipe and the few-shot generator options."""
 
 from __future__ import annotations
 
@@ -32,11 +32,14 @@ class GanConfig(RuntimeConfig):
                                                             min_length=1)
     """Train sets that get generators. A source left out still has its DVC stages, which only write a
     ``skipped.json``: the classical-set GANs are half the GAN time, and tasks 1, 2, 4 and 6 do not read them."""
+    architecture: Literal["dcgan", "fastgan"] = "dcgan"
+    """The generator family: the paper's DCGAN (BCE), or FastGAN (Liu et al. 2021: skip-layer excitation, a
+    self-supervised discriminator, hinge loss) built for few-shot sets. Widths multiply each family's channels."""
     latent_size: Annotated[int, Field(ge=1, le=4096)] = 100
     generator_width: Annotated[float, Field(gt=0.0, le=4.0)] = 1.0
-    """Multiplier on the paper's generator channels (1024, 512, 256, 128)."""
+    """Multiplier on the paper's generator channels (1024, 512, 256, 128); fastgan: on 512, 256, 128, 64, 64, 32."""
     discriminator_width: Annotated[float, Field(gt=0.0, le=4.0)] = 1.0
-    """Multiplier on the paper's discriminator channels (32, 64, 128, 256)."""
+    """Multiplier on the paper's discriminator channels (32, 64, 128, 256); fastgan: on 32, 64, 128, 256, 512."""
     noise_std: Annotated[float, Field(ge=0.0, le=2.0)] = 0.1
     """Std of the discriminator's Gaussian input-noise layer; 0 switches it off."""
     dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.25
@@ -131,6 +134,15 @@ class GanConfig(RuntimeConfig):
                              "classical_from_original")
         if self.classical_from_original and self.sources == ["classical"]:
             raise ValueError("classical_from_original fine-tunes from the original-set GAN: keep original in sources")
+        return self
+
+    @model_validator(mode="after")
+    def _fastgan_has_no_label_targets(self) -> GanConfig:
+        if self.architecture == "fastgan":
+            smoothed = sorted(name for name, values in self.labels.items() if (values.real, values.fake) != (1.0, 0.0))
+            if smoothed:
+                raise ValueError(f"gan.labels: {', '.join(smoothed)} smooth the BCE targets of the dcgan; fastgan's "
+                                 "hinge loss has none (set them to real 1.0 / fake 0.0 with architecture: fastgan)")
         return self
 
     def labels_for(self, label: str) -> LabelValues:

@@ -36,7 +36,14 @@ class Params(Section):
     @model_validator(mode="after")
     def _gan_fits_the_images(self) -> Params:
         if self.data.image_size % 16:
-            raise ValueError(f"data.image_size: the DCGAN needs a multiple of 16 (got {self.data.image_size})")
+            raise ValueError(f"data.image_size: the generators need a multiple of 16 (got {self.data.image_size})")
+        if self.gan.architecture == "fastgan":
+            blocks, size = 1, self.data.image_size  # a stem, then one per halving down to 3-5 px (fastgan.levels)
+            while size % 2 == 0 and size // 2 >= 3:
+                blocks, size = blocks + 1, size // 2
+            if self.gan.freeze_d >= blocks:
+                raise ValueError(f"gan.freeze_d: fastgan's discriminator has {blocks} blocks at data.image_size "
+                                 f"{self.data.image_size}; freeze at most {blocks - 1}")
         return self
 
     @model_validator(mode="after")

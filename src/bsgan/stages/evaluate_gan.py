@@ -69,10 +69,10 @@ from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.memorisation import closest_pairs, memorisation, nearest
 from bsgan.metrics.prdc import PRDC_NAMES, prdc
 from bsgan.metrics.verdict import judge_generator
+from bsgan.models.architectures import build_generator
 from bsgan.models.classifier.reference import ReferenceClassifier, reference_classifier
 from bsgan.models.dcgan.latent import latent_batch
 from bsgan.models.dcgan.sampling import generate_images
-from bsgan.models.dcgan.torch_model import Generator
 from bsgan.runtime import torch_device
 from bsgan.tracking import flatten, git_commit, use_experiment
 from bsgan.turing.sheet import make_sheet
@@ -170,7 +170,8 @@ def untrained_images(params: Params, count: int) -> torch.Tensor:
     config = params.gan
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(config.seed)
-        generator = Generator(params.data.image_size, config.latent_size, config.generator_width)
+        generator = build_generator(config.architecture, params.data.image_size, config.latent_size,
+                                    config.generator_width)
     return generate_images(generator, latent_batch(count, config.latent_size, params.eval.seed))
 
 

@@ -1,4 +1,4 @@
-"""``bsgan train-gan --class C --source S``: train one DCGAN on one failure class.
+"""``bsgan train-gan --class C --source S``: train one GAN (``gan.architecture``) on one failure class.
 
 ``--source original`` trains on the prepared train split, ``classical`` on the classically augmented
 set. A killed run resumes from its last checkpoint on the next call (``--restart`` discards it); the
@@ -61,9 +61,8 @@ from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.prdc import prdc
 from bsgan.models.classifier.reference import reference_classifier
 from bsgan.models.dcgan.generator_file import save_generator
-from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.models.dcgan.pretrain import pretrained_state
-from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit
+from bsgan.models.dcgan.training import LAST_CHECKPOINT, fit, gan_module
 from bsgan.runtime import resolve_accelerator
 from bsgan.tracking import flatten, mlflow_logger
 
@@ -224,7 +223,7 @@ def train_attempt(params: Params, label: str, source: str, repeat: int, attempt:
         probe_curve.write_text(",".join(PROBE_COLUMNS) + "\n")
     torch.manual_seed(config.seed)
     labels = config.labels_for(label)
-    model = DCGAN(images, config, labels.real, labels.fake)
+    model = gan_module(images, config, labels.real, labels.fake)
     if start is not None:
         model.start_from(start)
     if resume:

@@ -25,7 +25,7 @@ from bsgan.errors import BsganError
 from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.models.dcgan.lightning_model import DCGAN, GanDivergedError
-from bsgan.models.dcgan.training import fit
+from bsgan.models.dcgan.training import fit, gan_module
 from bsgan.tune import space
 from bsgan.tune.runs import StudyRuns
 
@@ -97,7 +97,7 @@ def run_trial(trial: optuna.Trial, study: Study) -> float:
     reporter = TrialReporter(trial, study, run_id)
     try:
         torch.manual_seed(config.seed)  # every trial starts from the same networks: trials differ by their settings
-        model = DCGAN(study.images, config, labels.real, labels.fake)
+        model = gan_module(study.images, config, labels.real, labels.fake)
         with tempfile.TemporaryDirectory(prefix="bsgan-trial-") as checkpoints:
             fit(model, config, Path(checkpoints), resume=False, callbacks=[reporter])
     except optuna.TrialPruned as pruned:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import torch
 from PIL import Image, ImageDraw
+from torch import nn
 from torchvision.transforms.v2.functional import to_pil_image
 from torchvision.utils import make_grid
 
 from bsgan.data.tensors import to_uint8
 from bsgan.models.dcgan.latent import Path, latent_path
-from bsgan.models.dcgan.torch_model import Generator
 
 LABEL_PX = 48
 MIN_CELL_PX = 64
@@ -22,7 +22,7 @@ MIN_CELL_PX = 64
 
 
 @torch.no_grad()
-def interpolation_rows(generator: Generator, starts: torch.Tensor, ends: torch.Tensor, steps: int,
+def interpolation_rows(generator: nn.Module, starts: torch.Tensor, ends: torch.Tensor, steps: int,
                        path: Path = "slerp") -> torch.Tensor:
     """``(2 * pairs * steps, 3, H, W)`` images in [-1, 1]: per pair the latent walk, then the pixel blend."""
     device = next(generator.parameters()).device

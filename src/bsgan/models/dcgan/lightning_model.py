@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pytorch_lightning as pl
 import torch
+from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from bsgan.config import GanConfig
@@ -67,11 +68,8 @@ class DCGAN(pl.LightningModule):
         super().__init__()
         self.automatic_optimization = False
         self.config = config
-        size = real_images.shape[-1]
-        self.generator = Generator(size, config.latent_size, config.generator_width)
-        self.discriminator = Discriminator(size, config.discriminator_width, config.noise_std, config.dropout)
-        self.d_loss = DiscriminatorLoss(real_label, fake_label)
-        self.g_loss = GeneratorLoss()
+        self.generator, self.discriminator = self.networks(int(real_images.shape[-1]), config)
+        self.d_loss, self.g_loss = self.losses(real_label, fake_label)
         self.register_buffer("real", real_images, persistent=False)
         fixed = torch.randn(FIXED_LATENTS, config.latent_size, generator=torch.Generator().manual_seed(config.seed))
         self.register_buffer("fixed_latents", fixed)
@@ -86,6 +84,17 @@ class DCGAN(pl.LightningModule):
         """Loss means per ``log_every`` span, drained by the stage into the loss-curve CSV and MLflow."""
         self._flushed_at = 0
         """The loop that ``running`` was last emptied at; each flush averages over the loops since."""
+
+    @staticmethod
+    def networks(size: int, config: GanConfig) -> tuple[nn.Module, nn.Module]:
+        """The generator and discriminator this recipe trains (built in that order: the seed decides both)."""
+        return (Generator(size, config.latent_size, config.generator_width),
+                Discriminator(size, config.discriminator_width, config.noise_std, config.dropout))
+
+    @staticmethod
+    def losses(real_label: float, fake_label: float) -> tuple[nn.Module, nn.Module]:
+        """The discriminator's and the generator's loss: the paper's BCE with its label values."""
+        return DiscriminatorLoss(real_label, fake_label), GeneratorLoss()
 
     @property
     def loops_per_epoch(self) -> int:
@@ -119,7 +128,7 @@ class DCGAN(pl.LightningModule):
         ]
 
     @property
-    def sampler(self) -> Generator:
+    def sampler(self) -> nn.Module:
         """The generator whose images count: the weight average when ``gan.ema`` is on."""
         return self.generator_ema if self.generator_ema is not None else self.generator
 
@@ -132,14 +141,7 @@ class DCGAN(pl.LightningModule):
                                                  if k.startswith(f"{name}.")})
         if self.generator_ema is not None:
             self.generator_ema.load_state_dict(self.generator.state_dict())
-        frozen = 0
-        for layer in self.discriminator.features:
-            if isinstance(layer, torch.nn.Conv2d):
-                if frozen == self.config.freeze_d:
-                    break
-                frozen += 1
-            if frozen:
-                layer.requires_grad_(False)
+        self.discriminator.freeze_lowest(self.config.freeze_d)
 
     def augment(self, x: torch.Tensor) -> torch.Tensor:
         """The ``diffaug`` ops: always, or each with ADA's probability."""
@@ -164,9 +166,7 @@ class DCGAN(pl.LightningModule):
         for _ in range(c.k_d):
             with torch.no_grad():
                 fake = self.generator(self.sample_latents(c.batch_size))
-            real_logits = self.discriminator(self.augment(self.sample_real(c.batch_size)))
-            fake_logits = self.discriminator(self.augment(fake))
-            d_loss = self.d_loss(real_logits, fake_logits)
+            d_loss, real_logits, fake_logits = self.discriminator_loss(self.sample_real(c.batch_size), fake)
             if c.ada_target:
                 signs = torch.sign(real_logits.detach()).sum()
                 self.ada_sign += torch.stack([signs, real_logits.new_tensor(c.batch_size)])
@@ -193,6 +193,12 @@ class DCGAN(pl.LightningModule):
         done = loop + 1
         if done % c.log_every == 0 or done == c.loops or batch_idx == self.loops_per_epoch - 1:
             self._flush(done)
+
+    def discriminator_loss(self, real: torch.Tensor, fake: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """``(loss, real_logits, fake_logits)`` of one discriminator update on augmented real and fake images."""
+        real_logits = self.discriminator(self.augment(real))
+        fake_logits = self.discriminator(self.augment(fake))
+        return self.d_loss(real_logits, fake_logits), real_logits, fake_logits
 
     @torch.no_grad()
     def _update_ema(self) -> None:

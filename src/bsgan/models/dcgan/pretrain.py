@@ -17,8 +17,7 @@ import torch
 from bsgan.config import GanConfig
 from bsgan.io.atomic import atomic_torch_save
 from bsgan.io.fingerprint import fingerprint
-from bsgan.models.dcgan.lightning_model import DCGAN
-from bsgan.models.dcgan.training import fit
+from bsgan.models.dcgan.training import fit, gan_module
 
 PRETRAIN_EXCLUDED = {"classes", "repeats", "eval_every", "eval_count", "labels", "pretrain_loops", "freeze_d",
                      "classical_from_original"}
@@ -37,14 +36,15 @@ def pretrain_key(config: GanConfig, images: torch.Tensor) -> str:
 
 
 def pretrained_state(intact: torch.Tensor, config: GanConfig, cache: Path) -> dict[str, torch.Tensor]:
-    """``state_dict`` of a DCGAN trained ``gan.pretrain_loops`` loops on ``intact`` (float in [-1, 1]), cached."""
+    """``state_dict`` of a GAN of ``gan.architecture`` trained ``gan.pretrain_loops`` loops on ``intact`` (float in
+    [-1, 1]), cached."""
     path = cache / f"{pretrain_key(config, intact)}.pt"
     if path.exists():
         return torch.load(path, map_location="cpu", weights_only=True)
     settings = pretrain_config(config)
     with torch.random.fork_rng(devices=[]), tempfile.TemporaryDirectory(prefix="bsgan-pretrain-") as scratch:
         torch.manual_seed(settings.seed)
-        model = DCGAN(intact, settings)
+        model = gan_module(intact, settings)
         fit(model, settings, Path(scratch), resume=False)
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     atomic_torch_save(state, path)

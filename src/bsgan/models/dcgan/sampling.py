@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import torch
+from torch import nn
 
 from bsgan.data.tensors import to_uint8
-from bsgan.models.dcgan.torch_model import Generator
 
 
 @torch.no_grad()
-def generate_images(generator: Generator, latents: torch.Tensor, batch_size: int = 100) -> torch.Tensor:
+def generate_images(generator: nn.Module, latents: torch.Tensor, batch_size: int = 100) -> torch.Tensor:
     """``(N, 3, H, W)`` uint8 images of ``latents`` on the CPU, made in batches in eval mode.
 
     Eval mode (batch norm's running statistics) makes image i independent of the batch it is made

@@ -105,3 +105,14 @@ class Discriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classify(self.features(x)).squeeze(1)
+
+    def freeze_lowest(self, count: int) -> None:
+        """FreezeD: the ``count`` conv blocks nearest the image keep their weights while the rest fine-tune."""
+        frozen = 0
+        for layer in self.features:
+            if isinstance(layer, nn.Conv2d):
+                if frozen == count:
+                    break
+                frozen += 1
+            if frozen:
+                layer.requires_grad_(False)

@@ -1,4 +1,4 @@
-"""Running the DCGAN recipe: the Lightning Trainer set up for loops, checkpoints and resume."""
+"""Running the GAN recipe (either architecture): the Lightning Trainer set up for loops, checkpoints and resume."""
 
 from __future__ import annotations
 
@@ -14,11 +14,20 @@ from pytorch_lightning.strategies import DDPStrategy, Strategy
 
 from bsgan.config import GanConfig
 from bsgan.models.dcgan.lightning_model import DCGAN
+from bsgan.models.fastgan.lightning_model import FastGAN
 from bsgan.models.interrupt import run_trainer
 from bsgan.runtime import bf16_is_emulated, configure_cuda_math, resolve_accelerator, to_channels_last, torch_device
 
 log = logging.getLogger(__name__)
 LAST_CHECKPOINT = "last.ckpt"
+MODULES: dict[str, type[DCGAN]] = {"dcgan": DCGAN, "fastgan": FastGAN}
+"""The recipe's LightningModule for each ``gan.architecture``; its networks are in ``models.architectures``."""
+
+
+def gan_module(real_images: torch.Tensor, config: GanConfig, real_label: float = 1.0,
+               fake_label: float = 0.0) -> DCGAN:
+    """The LightningModule that trains ``config.architecture`` on ``real_images``."""
+    return MODULES[config.architecture](real_images, config, real_label, fake_label)
 
 
 def strategy(config: GanConfig) -> str | Strategy:
