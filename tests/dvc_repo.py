@@ -49,7 +49,8 @@ def tiny_dvc_repo(root: Path, tasks: tuple[str, ...], gan: dict[str, Any], commi
     params["tasks"]["definitions"] = {task: params["tasks"]["definitions"][task] for task in tasks}
     params["classify"].update({"epochs": 1, "repeats": 2, "val_fraction": 0.2, "device": "cpu"})
     (root / "params.yaml").write_text(yaml.safe_dump(params))
-    commands = [["git", "init", "-q"], ["dvc", "init", "-q"], ["dvc", "config", "core.analytics", "false"]]
+    commands = [["git", "init", "-q"], ["dvc", "init", "-q"], ["dvc", "config", "core.analytics", "false"],
+                ["dvc", "config", "plots.html_template", "../src/bsgan/vega/dvc_plots.html"]]  # as the project's
     for command in commands + ([["git", "add", "-A"], ["git", "commit", "-qm", "tiny project"]] if commit else []):
         run(command, root)
     return root

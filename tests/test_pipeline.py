@@ -79,6 +79,7 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     assert "HEAD" in (repo / "dvc_diff/index.html").read_text(), "plots of both revisions on one page"
     run(["dvc", "plots", "show", "-o", "dvc_plots"], repo)
     page = (repo / "dvc_plots/index.html").read_text()
-    assert "rust-classical.csv" in page and "g_loss" in page
+    assert "rust-classical generator" in page and "g_loss" in page
+    assert "cdn.jsdelivr" not in page and "vegaEmbed" in page, "the project's offline template, scripts inline"
     assert "gan_fidelity" in page and "kid_x1000" in page
     assert "macro_f1" in page and "t3_gan_only" in page

@@ -13,6 +13,7 @@ import optuna
 import pytest
 import yaml
 
+import bsgan.models.dcgan.training as training
 import bsgan.tune.objective as objective
 from bsgan.cli import main
 from bsgan.config import load_params
@@ -107,7 +108,7 @@ def test_a_diverging_trial_fails_with_its_reason_and_the_study_goes_on(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     study = optuna.create_study(study_name="d", storage=open_storage(str(project / JOURNAL_FILE)))
     study.enqueue_trial({"lr_g": DIVERGING_LR})
-    monkeypatch.setattr(objective, "DCGAN", DivergingAtTopLr)
+    monkeypatch.setitem(training.MODULES, "dcgan", DivergingAtTopLr)  # what gan.architecture dcgan trains
     assert main([*COMMAND, "--study", "d", "--trials", "3"]) == 0
     states = [t.state for t in load(project, "d").trials]
     assert states[0] == optuna.trial.TrialState.FAIL and len(states) == 3
