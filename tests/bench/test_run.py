@@ -20,7 +20,7 @@ def test_the_quick_suite_writes_every_part_as_markdown_and_json(tmp_path: Path) 
 
     done = subprocess.run([sys.executable, "bench/run.py", "--quick", "--project", str(tmp_path),
                            "--out", str(tmp_path / "out")],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=1200, check=False)  # a hang guard: 7.6 min quiet
+                          cwd=PROJECT, capture_output=True, text=True, timeout=1200, check=False)  # hang guard: 7.6 min
     assert done.returncode == 0, done.stderr[-2000:]
 
     result = json.loads((tmp_path / "out/cpu-quick.json").read_text())
