@@ -81,5 +81,5 @@ def test_repro_runs_once_and_reruns_only_what_changed(repo: Path) -> None:
     page = (repo / "dvc_plots/index.html").read_text()
     assert "rust-classical generator" in page and "g_loss" in page
     assert "cdn.jsdelivr" not in page and "vegaEmbed" in page, "the project's offline template, scripts inline"
-    assert "gan_fidelity" in page and "kid_x1000" in page
+    assert "gan_fid_rust_classical" in page and "kid_x1000" in page, "each plot under its own id"
     assert "macro_f1" in page and "t3_gan_only" in page
