@@ -21,6 +21,7 @@ from bsgan.cli import main
 from bsgan.data.tensors import load_class_bytes
 from bsgan.models.dcgan.lightning_model import DCGAN
 from tests.conftest import TINY_GAN
+from tests.stages.gan_project import prepared_project
 
 PROBED = {**TINY_GAN, "eval_every": 2, "eval_count": 6, "loops": 4}
 QUICK_JUDGE = {"reference": {"epochs": 1, "seeds": 1}}
@@ -28,13 +29,7 @@ QUICK_JUDGE = {"reference": {"epochs": 1, "seeds": 1}}
 
 @pytest.fixture
 def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    params = write_params({"gan": PROBED, "eval": QUICK_JUDGE})
-    root = params.parent
-    assert main(["prepare", "--params", str(params), "--out", str(root / "data/prepared"),
-                 "--metrics", str(root / "m.json")]) == 0
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
-    return root
+    return prepared_project(write_params({"gan": PROBED, "eval": QUICK_JUDGE}), monkeypatch)
 
 
 def plant(monkeypatch: pytest.MonkeyPatch, project: Path, collapsed_seeds: set[int]) -> None:

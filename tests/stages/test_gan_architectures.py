@@ -12,8 +12,8 @@ from bsgan.cli import main
 from bsgan.data.prepared import read_image_set
 from bsgan.models.architectures import GENERATORS
 from bsgan.models.dcgan.generator_file import load_generator
-from bsgan.models.dcgan.lightning_model import DCGAN
 from tests.conftest import TINY_GAN
+from tests.stages.gan_project import power_cut_at_loop, prepared_project
 
 PLAIN_LABELS = {"rust": {"real": 1.0, "fake": 0.0}}
 """FastGAN's hinge loss has no BCE targets to smooth."""
@@ -25,12 +25,7 @@ def project(request: pytest.FixtureRequest, write_params: Callable[..., Path], m
     params = write_params({"gan": {**ARCHITECTURES[request.param], "ema": 0.9},
                            "generate": {"count": 6, "batch_size": 4, "interpolation_pairs": 1,
                                         "interpolation_steps": 3}, "eval": {"fid_repeats": 1}})
-    root = params.parent
-    assert main(["prepare", "--params", str(params), "--out", str(root / "data/prepared"),
-                 "--metrics", str(root / "m.json")]) == 0
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
-    return root
+    return prepared_project(params, monkeypatch)
 
 
 def test_a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one_and_generates(
@@ -38,18 +33,9 @@ def test_a_killed_run_resumes_to_the_bytes_of_an_uninterrupted_one_and_generates
     architecture = request.node.callspec.params["project"]
     assert main(["train-gan", "--class", "rust", "--source", "original", "--models", "whole"]) == 0
 
-    train_one_loop = DCGAN.training_step
-
-    def power_cut_in_loop_3(self: DCGAN, batch: int, batch_idx: int) -> None:
-        if self.loop_index(batch_idx) == 2:  # after the checkpoint of loops 1-2
-            raise RuntimeError("power cut")
-        train_one_loop(self, batch, batch_idx)
-
-    monkeypatch.setattr(DCGAN, "training_step", power_cut_in_loop_3)
-    with pytest.raises(RuntimeError, match="power cut"):
+    with power_cut_at_loop(2), pytest.raises(RuntimeError, match="power cut"):  # after the checkpoint of loops 1-2
         main(["train-gan", "--class", "rust", "--source", "original", "--models", "parts"])
     assert (project / "checkpoints/gan/rust-original/last.ckpt").exists()
-    monkeypatch.setattr(DCGAN, "training_step", train_one_loop)
     assert main(["train-gan", "--class", "rust", "--source", "original", "--models", "parts"]) == 0
 
     resumed = project / "parts/rust-original/generator.pt"

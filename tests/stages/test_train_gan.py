@@ -15,17 +15,12 @@ from bsgan.cli import main
 from bsgan.io.lock import exclusive_lock
 from bsgan.models.dcgan.lightning_model import DCGAN
 from tests.conftest import REAL_ONLY_TASKS, TINY_GAN
+from tests.stages.gan_project import power_cut_at_loop, prepared_project
 
 
 @pytest.fixture
 def project(write_params: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    params = write_params({"gan": TINY_GAN})
-    root = params.parent
-    assert main(["prepare", "--params", str(params), "--out", str(root / "data/prepared"),
-                 "--metrics", str(root / "m.json")]) == 0
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
-    return root
+    return prepared_project(write_params({"gan": TINY_GAN}), monkeypatch)
 
 
 def test_trains_writes_outputs_and_an_mlflow_run(project: Path) -> None:
@@ -223,20 +218,11 @@ def test_missing_augmented_set_is_one_clear_line(project: Path, capsys: pytest.C
 
 
 def test_a_crashed_run_resumes_into_the_same_mlflow_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    train_one_loop = DCGAN.training_step
-
-    def power_cut_at_loop_3(self: DCGAN, batch: int, batch_idx: int) -> None:
-        if self.loop_index(batch_idx) == 2:  # after the checkpoint of loops 1-2
-            raise RuntimeError("power cut")
-        train_one_loop(self, batch, batch_idx)
-
-    monkeypatch.setattr(DCGAN, "training_step", power_cut_at_loop_3)
-    with pytest.raises(RuntimeError, match="power cut"):
+    with power_cut_at_loop(2), pytest.raises(RuntimeError, match="power cut"):  # after the checkpoint of loops 1-2
         main(["train-gan", "--class", "rust", "--source", "original"])
     assert (project / "checkpoints/gan/rust-original/last.ckpt").exists()
     assert not (project / "models/gan/rust-original").exists()
 
-    monkeypatch.setattr(DCGAN, "training_step", train_one_loop)
     assert main(["train-gan", "--class", "rust", "--source", "original"]) == 0
 
     [run] = mlflow.search_runs(experiment_names=["gan"], output_format="list")
