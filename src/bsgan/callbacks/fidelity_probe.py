@@ -26,11 +26,11 @@ import torch
 from pytorch_lightning.loggers import MLFlowLogger
 
 from bsgan.config.verdict import VerdictConfig
-from bsgan.metrics.diversity import relative_diversity
+from bsgan.metrics.feature_fidelity import feature_fidelity
 from bsgan.metrics.features import extract
 from bsgan.metrics.fidelity import fid, kid
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.metrics.prdc import PRDC_NAMES, prdc
+from bsgan.metrics.prdc import PRDC_NAMES
 from bsgan.metrics.verdict import collapse_reasons
 from bsgan.models.classifier.reference import ReferenceClassifier
 from bsgan.models.dcgan.latent import latent_batch
@@ -147,12 +147,10 @@ class FidelityProbe(pl.Callback):
         """The :data:`PROBE_COLUMNS` of the fixed latent batch's images against the real features."""
         images = probe_images(model, self.count, self.seed)
         features = extract(self.network, images).double()
-        k = min(self.k, len(features) - 1, len(self.real_features) - 1)
         return {"fid": fid(self.real_features, features),
                 "kid_x1000": kid(self.real_features, features, subset_size=KID_SUBSET_SIZE).mean * 1000,
                 "gan_test": self.reference.gan_test(images, self.label),
-                **prdc(self.real_features.cpu(), features.cpu(), k).as_dict(),
-                "diversity": relative_diversity(features.cpu(), self.real_features.cpu())}
+                **feature_fidelity(self.real_features, features, self.k)}
 
 
 def probe_images(model: DCGAN, count: int, seed: int) -> torch.Tensor:

@@ -51,8 +51,8 @@ from bsgan.errors import InputDataError, ParamsError
 from bsgan.io.atomic import atomic_directory
 from bsgan.io.json_file import read_json, write_json
 from bsgan.layout import TRAINING_RUN_FILE, Layout, generator_name, repeat_dir
-from bsgan.metrics.diversity import relative_diversity
 from bsgan.metrics.embedding import tsne_map
+from bsgan.metrics.feature_fidelity import feature_fidelity
 from bsgan.metrics.features import cached_features
 from bsgan.metrics.fidelity import Spread, fidelity_over_sets
 from bsgan.metrics.fidelity_table import (
@@ -67,7 +67,7 @@ from bsgan.metrics.fidelity_table import (
 from bsgan.metrics.figures import distance_figure, tsne_figure
 from bsgan.metrics.inception import InceptionFeatures
 from bsgan.metrics.memorisation import closest_pairs, memorisation, nearest
-from bsgan.metrics.prdc import PRDC_NAMES, prdc
+from bsgan.metrics.prdc import PRDC_NAMES
 from bsgan.metrics.verdict import judge_generator
 from bsgan.models.architectures import build_generator
 from bsgan.models.classifier.reference import ReferenceClassifier, reference_classifier
@@ -159,10 +159,9 @@ def class_fidelity(real: RealSets, sets: list[torch.Tensor], images: torch.Tenso
                    k: int) -> dict[str, float]:
     """GAN-test of ``images``, and precision/recall/density/coverage and diversity of each feature set against the
     original train images, mean over the sets (each the train set's size, so the numbers compare across rows)."""
-    scores = [prdc(real.train, features, min(k, len(features) - 1, len(real.train) - 1)) for features in sets]
+    rows = [feature_fidelity(real.train, features, k) for features in sets]
     return {"gan_test": reference.gan_test(images, real.label),
-            **{name: float(np.mean([getattr(score, name) for score in scores])) for name in PRDC_NAMES},
-            "diversity": float(np.mean([relative_diversity(features, real.train) for features in sets]))}
+            **{name: float(np.mean([row[name] for row in rows])) for name in (*PRDC_NAMES, "diversity")}}
 
 
 def untrained_images(params: Params, count: int) -> torch.Tensor:

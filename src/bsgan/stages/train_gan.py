@@ -55,10 +55,9 @@ from bsgan.layout import (
     repeat_dir,
     repeat_name,
 )
-from bsgan.metrics.diversity import relative_diversity
+from bsgan.metrics.feature_fidelity import feature_fidelity
 from bsgan.metrics.features import cached_features, real_train_features
 from bsgan.metrics.inception import InceptionFeatures
-from bsgan.metrics.prdc import prdc
 from bsgan.models.classifier.reference import reference_classifier
 from bsgan.models.dcgan.generator_file import save_generator
 from bsgan.models.dcgan.pretrain import pretrained_state
@@ -273,9 +272,7 @@ def fidelity_probe(params: Params, label: str, project: Path, curve: Path) -> Fi
     real = real_train_features(network, label, layout)
     test_images, test_hashes = load_class_bytes(layout.prepared, label, "test")
     test = cached_features(network, test_images, test_hashes, layout.feature_cache).double()
-    k = min(params.eval.prdc_k, len(test) - 1, len(real) - 1)
-    floor = {"gan_test": reference.gan_test(test_images, label), "coverage": prdc(real, test, k).coverage,
-             "diversity": relative_diversity(test, real)}
+    floor = {"gan_test": reference.gan_test(test_images, label), **feature_fidelity(real, test, params.eval.prdc_k)}
     watch = CollapseWatch(floor, params.eval.verdict, stop=config.on_collapse != "warn")
     return FidelityProbe(network, real, config.eval_every, config.eval_count, config.seed, curve, (reference, label),
                          params.eval.prdc_k, watch)
