@@ -66,7 +66,8 @@ def test_the_profile_runs_end_to_end_on_the_sample(tmp_path: Path, monkeypatch: 
         "data": tiny, "augment": {"target_per_class": 40},
         "gan": TINY_GAN | {"eval_every": 0}, "generate": {"interpolation_pairs": 1, "interpolation_steps": 3},
         "eval": {"kid_subsets": 10, "kid_subset_size": 8, "nearest_pairs": 3, "turing_count": 2, "device": "cpu"},
-        "tasks": {"target_per_class": 40},
+        # a 2-loop generator is collapsed by design; the classify step must still run on its images
+        "tasks": {"target_per_class": 40, "allow_collapsed": True},
         "classify": {"epochs": 1, "repeats": 2, "val_fraction": 0.2, "device": "cpu", "bootstrap_resamples": 200}})
     raw = yaml.safe_load(params.read_text())
     raw["tasks"]["definitions"] = {t: raw["tasks"]["definitions"][t] for t in ("t1_original", "t2_original_gan")}
@@ -87,6 +88,7 @@ def test_the_profile_runs_end_to_end_on_the_sample(tmp_path: Path, monkeypatch: 
     assert generated["count"] == max(40, 3 * train_pitting), "generate.count auto covers eval.fid_repeats 3"
     fidelity = json.loads((tmp_path / "metrics/gan.json").read_text())
     assert set(fidelity) == {"pitting"} and fidelity["pitting"]["original"]["sets"] == 3
+    assert fidelity["pitting"]["original"]["verdict"] == "collapsed", "a 2-loop generator is judged collapsed"
     metrics = json.loads((tmp_path / "metrics/classify.json").read_text())
     assert metrics["t2_original_gan"]["macro_f1_bootstrap_p"] is not None
     assert "pitting" in json.loads((tmp_path / "models/classify/t1_original/results.json").read_text())["classes"]
