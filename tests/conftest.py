@@ -1,14 +1,17 @@
-"""Shared fixtures: tiny generated inputs and a params file writer."""
+"""Shared fixtures: tiny generated inputs and a params file writer; the suite's order and its workers' threads."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from filelock import FileLock
 
 from tests.inputs import box_polygon, labelme_json, textured_photo
 
@@ -86,7 +89,7 @@ def finished_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny project through every stage, report included (built once per test session; read, don't change)."""
     from tests.stages.finished_project import finished_project as build
 
-    return build(tmp_path_factory.mktemp("finished"))
+    return shared_build(tmp_path_factory, "finished", build)
 
 
 @pytest.fixture(scope="session")
@@ -94,4 +97,37 @@ def classified_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Tiny synthetic data, two tasks classified with two seeds each, compared (built once; read, don't change)."""
     from tests.stages.classified_project import classified_project as build
 
-    return build(tmp_path_factory.mktemp("classified"))
+    return shared_build(tmp_path_factory, "classified", build)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``pytest -n N`` each worker gets its share of the cores (torch's and its children's, through
+    ``BSGAN_THREADS``): two workers with every core each slow each other down many times over."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        from bsgan.runtime import configure_threads, usable_cores
+
+        configure_threads(max(1, usable_cores() // workers))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with a ``slow`` test first, each file's tests kept together and in order: the workers of
+    ``make test`` take files in this order, so the long ones start at once instead of ending the run alone."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
+def shared_build(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]) -> Path:
+    """``build`` into a folder ``name`` once per test run, also when workers run the suite: the first worker
+    builds it under a lock, the others wait and read the same folder."""
+    base = factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        base = base.parent  # the folder all workers' temp folders lie in
+    root, built = base / name, base / f"{name}.built"
+    with FileLock(f"{root}.lock"):
+        if not built.exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a failed build left
+            root.mkdir()
+            build(root)
+            built.touch()
+    return root

@@ -28,8 +28,10 @@ def run(command: list[str], cwd: Path) -> str:
     return done.stdout
 
 
-def tiny_dvc_repo(root: Path, tasks: tuple[str, ...], gan: dict[str, Any], commit: bool = False) -> Path:
-    """``root`` as a git + DVC repo with ``dvc.yaml``, ``src/`` and tiny params: only ``tasks``, ``gan`` merged in."""
+def tiny_dvc_repo(root: Path, tasks: tuple[str, ...], gan: dict[str, Any], commit: bool = False,
+                  data: dict[str, Any] | None = None) -> Path:
+    """``root`` as a git + DVC repo with ``dvc.yaml``, ``src/`` and tiny params: only ``tasks``, ``gan`` and
+    ``data`` merged in."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     for name in ("dvc.yaml", ".dvcignore", ".gitignore", "data/raw/README.md", "reports/turing/README.md"):
@@ -37,7 +39,7 @@ def tiny_dvc_repo(root: Path, tasks: tuple[str, ...], gan: dict[str, Any], commi
         shutil.copy(PROJECT / name, root / name)
     shutil.copytree(PROJECT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     params = yaml.safe_load((PROJECT / "params.yaml").read_text())
-    params["data"].update(TINY_SYNTHETIC)
+    params["data"].update(TINY_SYNTHETIC | (data or {}))
     params["augment"]["target_per_class"] = 12
     short_pretraining = {"pretrain_loops": min(params["gan"]["pretrain_loops"], 2)}  # the default's, tiny
     params["gan"].update(TINY_GAN | short_pretraining | gan)

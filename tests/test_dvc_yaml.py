@@ -90,7 +90,7 @@ def covered(path: Path, deps: list[str]) -> bool:
 
 @pytest.mark.parametrize(("stage", "command", "deps"), stages(), ids=[stage for stage, _, _ in stages()])
 def test_every_module_a_stage_runs_is_one_of_its_deps(stage: str, command: str, deps: list[str]) -> None:
-    missing = sorted(str(path.relative_to(ROOT)) for path in runs(COMMANDS[command][0].__name__)
+    missing = sorted(str(path.relative_to(ROOT)) for path in runs(COMMANDS[command][0])
                      if not covered(path, deps))
     assert not missing, f"dvc.yaml stage {stage} runs these modules but does not list them in deps: {missing}"
 

@@ -7,6 +7,7 @@ file or params key at fault, and exit code 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import time
@@ -16,61 +17,72 @@ from pathlib import Path
 from types import ModuleType
 
 _launch = [(time.perf_counter(), datetime.now().astimezone())]
-"""Taken before the stages' imports (seconds of torch, Lightning, MLflow), so the first command's time
+"""Taken before the command's imports (seconds of torch, Lightning, MLflow), so the first command's time
 includes its start-up; later calls in the same process (tests) time themselves."""
 
 from bsgan import __version__  # noqa: E402
-from bsgan.commands import compare, predict, profile, tune, turing_test, ui  # noqa: E402
 from bsgan.errors import BsganError, ParamsError  # noqa: E402
 from bsgan.io.output_rule import os_failure  # noqa: E402
 from bsgan.quiet import quiet_third_party  # noqa: E402
 from bsgan.runtime import configure_threads  # noqa: E402
 from bsgan.stage_times import StageTime, record  # noqa: E402
-from bsgan.stages import (  # noqa: E402
-    augment,
-    classify,
-    compare_tasks,
-    evaluate_gan,
-    export,
-    generate,
-    prepare,
-    report,
-    train_gan,
-)
 
-COMMANDS: dict[str, tuple[ModuleType, str]] = {
+COMMANDS: dict[str, tuple[str, str]] = {
     # DVC stages, in pipeline order (dvc.yaml runs exactly these)
-    "prepare": (prepare, "stage: raw input -> square train/test images, manifest, contact sheets"),
-    "augment": (augment, "stage: classical augmentation of each failure class's train split"),
-    "train-gan": (train_gan, "stage: train the DCGAN of one failure class on original or augmented images"),
-    "generate": (generate, "stage: images from one trained generator for the tasks, plus interpolation strips"),
-    "evaluate-gan": (evaluate_gan, "stage: FID/KID vs real images with yardsticks, t-SNE maps, memorisation check, "
-                                   "blinded sheets"),
-    "classify": (classify, "stage: train the failure classifier on one task's train set, classify.repeats times"),
-    "compare-tasks": (compare_tasks, "stage: the tasks side by side: tables with intervals and p-values, DVC metrics "
-                                     "and plots"),
-    "export": (export, "stage: the chosen task's classifiers as ONNX (preprocessing inside), model card, MLflow model"),
-    "report": (report, "stage: the whole experiment as one static HTML page (reports/index.html) and Markdown"),
+    "prepare": ("bsgan.stages.prepare", "stage: raw input -> square train/test images, manifest, contact sheets"),
+    "augment": ("bsgan.stages.augment", "stage: classical augmentation of each failure class's train split"),
+    "train-gan": ("bsgan.stages.train_gan", "stage: train the GAN of one failure class on original or augmented "
+                                            "images"),
+    "generate": ("bsgan.stages.generate", "stage: images from one trained generator for the tasks, plus "
+                                          "interpolation strips"),
+    "evaluate-gan": ("bsgan.stages.evaluate_gan", "stage: FID/KID vs real images with yardsticks, t-SNE maps, "
+                                                  "memorisation check, blinded sheets, verdicts"),
+    "classify": ("bsgan.stages.classify", "stage: train the failure classifier on one task's train set, "
+                                          "classify.repeats times"),
+    "compare-tasks": ("bsgan.stages.compare_tasks", "stage: the tasks side by side: tables with intervals and "
+                                                    "p-values, DVC metrics and plots"),
+    "export": ("bsgan.stages.export", "stage: the chosen task's classifiers as ONNX (preprocessing inside), model "
+                                      "card, MLflow model"),
+    "report": ("bsgan.stages.report", "stage: the whole experiment as one static HTML page (reports/index.html) "
+                                      "and Markdown"),
 }
+"""``{command: (module, summary)}``. A command imports its module only when it runs: each pulls in its own part
+of torch, Lightning, MLflow, DVC and Optuna, and a DVC stage is a process of its own that would pay for all."""
 STAGES = frozenset(COMMANDS)
 """The DVC stages' commands: each finished run is timed into the stage-time ledger."""
 COMMANDS |= {
     # tools
-    "profile": (profile, "write a settings profile (cpu, paper, gpu, sweep, bsdata) into params.yaml"),
-    "turing-test": (turing_test, "a blinded real-vs-generated HTML sheet for people; --score judges their answers"),
-    "tune": (tune, "an Optuna study of one class's GAN settings (KID or FID at a fixed budget); --export-best"),
-    "compare": (compare, "the tasks' macro F1 of several DVC experiments or git revisions side by side; "
-                         "--budget: a sweep's curve"),
-    "predict": (predict, "classify crops, folders or whole photographs (--scan: sliding window, heat maps)"),
-    "ui": (ui, "serve the MLflow UI (and optuna-dashboard) on the project's tracking stores, on localhost"),
+    "profile": ("bsgan.commands.profile", "write a settings profile (cpu, paper, gpu, sweep, bsdata) into "
+                                          "params.yaml"),
+    "turing-test": ("bsgan.commands.turing_test", "a blinded real-vs-generated HTML sheet for people; --score "
+                                                  "judges their answers"),
+    "tune": ("bsgan.commands.tune", "an Optuna study of one class's GAN settings (KID or FID at a fixed budget); "
+                                    "--export-best"),
+    "compare": ("bsgan.commands.compare", "the tasks' macro F1 of several DVC experiments or git revisions side by "
+                                          "side; --budget: a sweep's curve"),
+    "predict": ("bsgan.commands.predict", "classify crops, folders or whole photographs (--scan: sliding window, "
+                                          "heat maps)"),
+    "ui": ("bsgan.commands.ui", "serve the MLflow UI (and optuna-dashboard) on the project's tracking stores, on "
+                                "localhost"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_module(command: str) -> ModuleType:
+    """The module that runs ``command`` (imported now)."""
+    return importlib.import_module(COMMANDS[command][0])
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, with the arguments of ``command`` only (None: of every command). The others
+    are bare names with their summaries: enough for ``bsgan --help`` and for argparse's errors."""
     parser = argparse.ArgumentParser(prog="bsgan", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"bsgan {__version__}")
     subcommands = parser.add_subparsers(dest="stage", required=True, metavar="<command>")
-    for name, (module, summary) in COMMANDS.items():
+    for name, (_, summary) in COMMANDS.items():
+        if command not in (None, name):
+            subcommands.add_parser(name, help=summary)
+            continue
+        module = command_module(name)
         sub = subcommands.add_parser(name, help=summary, description=module.__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # keep examples as written
         sub.add_argument("--params", type=Path, default=Path("params.yaml"), help="params file (default: %(default)s)")
@@ -84,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    chosen = next((word for word in argv if not word.startswith("-")), "")
+    args = build_parser(chosen).parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format=f"bsgan {args.stage}: %(message)s"
     )
@@ -94,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_threads(args.threads)
         if args.params.is_dir():  # every command reads or writes it; a folder would end in a traceback
             raise ParamsError(f"{args.params}: is a folder, not a params file (give --params path/to/params.yaml)")
-        COMMANDS[args.stage][0].run(args)
+        command_module(args.stage).run(args)
     except BsganError as exc:
         print(f"bsgan {args.stage}: error: {exc}", file=sys.stderr)
         return 2
