@@ -19,6 +19,38 @@ def tracking_uri(project: Path) -> str:
     return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{(project / 'mlflow.db').resolve()}"
 
 
+_READY: set[str] = set()
+"""Tracking URIs this process has already opened (their tables exist)."""
+
+
+def store_lock(project: Path) -> Path:
+    """The lock file beside the SQLite store the project's runs go to, wherever ``MLFLOW_TRACKING_URI`` puts it:
+    the queued experiments of ``dvc queue start --jobs 2`` run in copies of the project but share one store."""
+    uri = tracking_uri(project)
+    if uri.startswith("sqlite:///"):
+        store = Path(uri.removeprefix("sqlite:///"))
+        return store.with_name(f"{store.name}.lock")
+    return project / "mlflow.db.lock"
+
+
+def ready_store(project: Path) -> str:
+    """The project's tracking URI, after a first contact under :func:`store_lock`.
+
+    A new SQLite store creates its tables on first contact; two processes doing that together collide
+    (``no such column``), so the first contact of each process waits for the others'.
+    """
+    from mlflow import MlflowClient
+
+    from bsgan.io.lock import exclusive_lock
+
+    uri = tracking_uri(project)
+    if uri not in _READY:
+        with exclusive_lock(store_lock(project), "opening the MLflow store", wait=True):
+            MlflowClient(uri).search_experiments(max_results=1)
+        _READY.add(uri)
+    return uri
+
+
 def artifact_location(project: Path) -> str | None:
     """Artifacts beside the SQLite store; a tracking server decides its own."""
     return None if os.environ.get("MLFLOW_TRACKING_URI") else (project / "mlruns").resolve().as_uri()
@@ -47,6 +79,7 @@ def flatten(params: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def mlflow_logger(experiment: str, project: Path, tags: Mapping[str, str], run_name: str,
                   run_id: str | None = None) -> MLFlowLogger:
     """A Lightning MLflow logger; ``run_id`` continues an existing run (a resumed training)."""
+    experiment_id(project, experiment)  # created under the lock: Lightning's logger would race other processes
     return MLFlowLogger(
         experiment_name=experiment,
         run_name=run_name,
@@ -71,7 +104,7 @@ def find_runs(project: Path, run_ids: list[str]) -> dict[str, tuple[str, str]]:
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    client = MlflowClient(tracking_uri(project))
+    client = MlflowClient(ready_store(project))
     found = {}
     for run_id in run_ids:
         try:
@@ -86,7 +119,7 @@ def latest_run_tagged(project: Path, experiment: str, tag: str, value: str) -> s
     """The id of the newest run of ``experiment`` whose ``tag`` is ``value`` (None: no such run)."""
     from mlflow import MlflowClient
 
-    client = MlflowClient(tracking_uri(project))
+    client = MlflowClient(ready_store(project))
     found = client.get_experiment_by_name(experiment)
     if found is None:
         return None
@@ -96,17 +129,16 @@ def latest_run_tagged(project: Path, experiment: str, tag: str, value: str) -> s
 
 
 def experiment_id(project: Path, name: str) -> str:
-    """The id of experiment ``name`` (created on first use), safe when several processes start at once.
-
-    A new SQLite store creates its tables on first contact; two processes doing that together collide,
-    so the first contact happens under a lock beside the store.
-    """
+    """The id of experiment ``name``, created on first use under :func:`store_lock`: two processes that start
+    at once must not both create it."""
     from mlflow import MlflowClient
 
     from bsgan.io.lock import exclusive_lock
 
-    with exclusive_lock(project / "mlflow.db.lock", "opening the MLflow store", wait=True):
-        client = MlflowClient(tracking_uri(project))
+    client = MlflowClient(ready_store(project))
+    if found := client.get_experiment_by_name(name):
+        return found.experiment_id
+    with exclusive_lock(store_lock(project), "creating an MLflow experiment", wait=True):
         found = client.get_experiment_by_name(name)
         return found.experiment_id if found else client.create_experiment(
             name, artifact_location=artifact_location(project))

@@ -1,7 +1,8 @@
 """A budget sweep as native DVC experiments: two queued points of the shipped pipeline, then ``compare --budget``.
 
 Tiny data (6 pitting train images), one generator class and two tasks; each point runs to
-``compare_tasks`` (the figure needs no FID), one queue worker.
+``compare_tasks``, two queue workers at once, a thread each, into one MLflow store (a new store's first
+contact must not race).
 """
 
 from __future__ import annotations
@@ -55,9 +56,11 @@ def experiments(project: Path) -> dict[str, dict]:
 
 
 @pytest.mark.slow
-def test_two_queued_budgets_run_as_dvc_experiments_and_compare_draws_them(project: Path) -> None:
+def test_two_queued_budgets_run_as_dvc_experiments_and_compare_draws_them(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BSGAN_THREADS", "1")  # two workers at once, as docs/research-budget-sweep.md runs them
     run(["dvc", "exp", "run", "--queue", "compare_tasks", "-S", "data.train_limit.pitting=3,5"], project)
-    run(["dvc", "queue", "start", "--jobs", "1"], project)
+    run(["dvc", "queue", "start", "--jobs", "2"], project)
     statuses = wait_for_the_queue(project)
     assert statuses == ["Success", "Success"], queue_logs(project)
 
