@@ -64,9 +64,10 @@ def test_the_profile_runs_end_to_end_on_the_sample(tmp_path: Path, monkeypatch: 
     tiny = {"labelme": {"intact_max": 60}}
     params = bsdata_project(tmp_path, {
         "data": tiny, "augment": {"target_per_class": 40},
-        "gan": TINY_GAN | {"eval_every": 0, "sources": ["original"]}, "generate": {"interpolation_pairs": 1, "interpolation_steps": 3},
+        "gan": TINY_GAN | {"eval_every": 0, "sources": ["original"]},
+        "generate": {"interpolation_pairs": 1, "interpolation_steps": 3},
         "eval": {"kid_subsets": 10, "kid_subset_size": 8, "nearest_pairs": 3, "turing_count": 2, "device": "cpu"},
-        # a 2-loop generator is collapsed by design; the classify step must still run on its images
+        # a 4-loop generator is collapsed by design; the classify step must still run on its images
         "tasks": {"target_per_class": 40, "allow_collapsed": True},
         "classify": {"epochs": 1, "repeats": 2, "val_fraction": 0.2, "device": "cpu", "bootstrap_resamples": 200}})
     raw = yaml.safe_load(params.read_text())
