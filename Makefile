@@ -4,14 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: repro test lint docs bench install clean-venv
+# make test's workers (pytest-xdist): whole files, slow ones first (tests/conftest.py); 0 runs in one process
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
+
+.PHONY: repro test coverage lint docs bench install clean-venv
 
 repro: $(STAMP)  ## run the whole DVC pipeline (dvc repro)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
 test: $(STAMP)  ## run the test suite
-	@$(BIN)/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
+	@$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || { rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: a broken suite, not a pass" >&2; fi; exit $$rc; }
+
+coverage: $(STAMP)  ## the test suite with line coverage of src/bsgan (in-process code; stage subprocesses not traced)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) --cov=bsgan --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff over the code base
 	$(BIN)/ruff check .
