@@ -15,7 +15,7 @@ TASKS = ("t1_original", "t3_gan_only")
 """Two of the six tasks keep the run short; every task is one entry of the same foreach."""
 CLASS = "rust"
 """One failure class (with intact): every class is one entry of the same matrix, and each costs two generators."""
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=300)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.conftest import TINY_GAN, TINY_SYNTHETIC
 PROJECT = Path(__file__).parents[2]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=60)
 def test_the_quick_suite_writes_every_part_as_markdown_and_json(tmp_path: Path) -> None:
     ledger = tmp_path / "logs/stage_times.jsonl"
     ledger.parent.mkdir()
@@ -35,6 +35,8 @@ def test_the_quick_suite_writes_every_part_as_markdown_and_json(tmp_path: Path) 
     assert result["classifier"]["rows"] and result["fid"]["ours_images_per_s"] > 0
     ratios = result["gan_options"]["ratio"]
     assert ratios["before issue 16"] == 1.0 and set(ratios) >= {"options off", "ema 0.99", "ada 0.6", "params.yaml"}
+    assert result["parallel"]["shared_over_alone"] > 0
+    assert result["parallel"]["oversubscribed_over_alone"] is None, "quick leaves the spinning pair out"
     assert result["pipeline"]["stages"] == {"prepare": {"runs": 1, "seconds": 7.0}}
     assert "augment" in " ".join(result["pipeline"]["missing"]), "stages never timed are named"
     report = (tmp_path / "out/cpu-quick.md").read_text()

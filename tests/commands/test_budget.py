@@ -55,7 +55,7 @@ def experiments(project: Path) -> dict[str, dict]:
     return {exp["name"]: exp["revs"][0]["data"] for exp in baseline["experiments"] or []}
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=150)
 def test_two_queued_budgets_run_as_dvc_experiments_and_compare_draws_them(project: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BSGAN_THREADS", "1")  # two workers at once, as docs/research-budget-sweep.md runs them

@@ -59,7 +59,7 @@ def test_on_the_sample_no_spindle_position_crosses_the_split(tmp_path: Path) -> 
     assert metrics["leaks"]["shared_groups"] == 0 and metrics["test"]["pitting"] > 0
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=90)
 def test_the_profile_runs_end_to_end_on_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tiny = {"labelme": {"intact_max": 60}}
     params = bsdata_project(tmp_path, {

@@ -21,7 +21,7 @@ from bsgan.models.dcgan.lightning_model import DCGAN
 from bsgan.tune.storage import JOURNAL_FILE, open_storage
 from tests.conftest import TINY_GAN, TINY_SYNTHETIC
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=90)
 TUNE = {"loops": 4, "report_every": 2, "eval_count": 6, "startup_trials": 2, "warmup_reports": 1,
         "space": {"k_d": {"low": 1, "high": 3}, "lr_g": {"low": 1e-4, "high": 1e-3, "log": True},
                   "label_real": {"low": 0.8, "high": 1.0}, "diffaug": {"choices": [[], ["translation"]]}}}

@@ -52,7 +52,7 @@ def test_hash_distance_is_the_number_of_differing_bits() -> None:
                                                        [int((hashes[0] != hashes[1]).sum()), 0]]
 
 
-@pytest.mark.slow  # renders the default's 1223 images (about 15 s)
+@pytest.mark.slow(seconds=15)  # renders the default's 1223 images (about 15 s)
 def test_the_synthetic_default_has_no_near_duplicates() -> None:
     samples = load_synthetic(DataConfig(image_size=32, synthetic={"difficulty": 0.3}), None)  # type: ignore[arg-type]
     rows = [ManifestRow(f"{i}.png", s.label, str(s.split), s.source, None, None, None, None, "", s.source)

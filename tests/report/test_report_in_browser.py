@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from tests.browser import broken_images, chrome, console_errors, needs_chromium, save_full_page
 
-pytestmark = [needs_chromium, pytest.mark.slow]
+pytestmark = [needs_chromium, pytest.mark.slow(seconds=60)]
 
 
 def test_the_report_opens_from_disk_with_every_section_and_picture(finished_project: Path, tmp_path: Path) -> None:

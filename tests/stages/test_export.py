@@ -166,7 +166,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=30)
 def test_mlflow_serves_the_champion_over_http(project: Path, tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{project / 'mlflow.db'}",
