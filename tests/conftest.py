@@ -102,12 +102,15 @@ def classified_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Under ``pytest -n N`` each worker gets its share of the cores (torch's and its children's, through
-    ``BSGAN_THREADS``): two workers with every core each slow each other down many times over."""
+    ``BSGAN_THREADS``): two workers with every core each slow each other down many times over. (bsgan itself
+    is not imported here: code imported before pytest-cov starts would count as never run.)"""
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     if workers > 1:
-        from bsgan.runtime import configure_threads, usable_cores
+        import torch
 
-        configure_threads(max(1, usable_cores() // workers))
+        threads = max(1, len(os.sched_getaffinity(0)) // workers)
+        os.environ["BSGAN_THREADS"] = str(threads)
+        torch.set_num_threads(threads)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
